@@ -34,7 +34,7 @@ STANDARD_LEADS: tuple[str, ...] = (
 MIN_FS_HZ = 50.0
 MAX_FS_HZ = 20_000.0
 
-#: A lead whose peak-to-peak amplitude stays below this is flat (electrode off, or a zeroed channel).
+#: A lead whose peak-to-peak amplitude stays below this is flat (electrode off, zeroed channel).
 FLAT_PTP_MV = 0.005
 
 _ALIASES = {
@@ -189,8 +189,8 @@ class Record:
 
     def window(self, start_s: float, stop_s: float) -> npt.NDArray[np.float32]:
         """Read-only view ``[lead, sample]`` of the samples between two times (no copy)."""
-        a = max(0, int(math.floor(start_s * self.fs_hz)))
-        b = min(self.n_samples, int(math.ceil(stop_s * self.fs_hz)))
+        a = max(0, math.floor(start_s * self.fs_hz))
+        b = min(self.n_samples, math.ceil(stop_s * self.fs_hz))
         return self.samples[:, a : max(a, b)]
 
     def tracks(self, name: str | None = None) -> tuple[AnnotationTrack, ...]:
@@ -270,6 +270,9 @@ def make_record(
             source_path,
         )
 
+    data, names, derived = _derive_limb_leads(data, names)
+    if derived:
+        convs.append(derived)
     issues = _lead_issues(data, names)
     if len({i.lead for i in issues}) == len(names):
         raise UnusableSignalError(
@@ -291,6 +294,38 @@ def make_record(
         conversions=tuple(convs),
         issues=tuple(issues),
     )
+
+
+_LIMB_FROM_I_II = {
+    # Einthoven and Goldberger: the four limb leads are fixed combinations of I and II.
+    "III": (-1.0, 1.0),
+    "aVR": (-0.5, -0.5),
+    "aVL": (1.0, -0.5),
+    "aVF": (-0.5, 1.0),
+}
+
+
+def _derive_limb_leads(
+    data: npt.NDArray[np.float32], names: list[str]
+) -> tuple[npt.NDArray[np.float32], list[str], Conversion | None]:
+    """Add III, aVR, aVL, aVF from I and II when a file stores only the independent leads."""
+    if "I" not in names or "II" not in names:
+        return data, names, None
+    missing = [lead for lead in _LIMB_FROM_I_II if lead not in names]
+    if not missing:
+        return data, names, None
+    lead_i, lead_ii = data[names.index("I")], data[names.index("II")]
+    extra = np.empty((len(missing), data.shape[1]), dtype=np.float32)
+    for row, lead in enumerate(missing):
+        a, b = _LIMB_FROM_I_II[lead]
+        np.multiply(lead_i, np.float32(a), out=extra[row])
+        extra[row] += np.float32(b) * lead_ii
+    note = Conversion(
+        "derived_lead",
+        f"{', '.join(missing)} computed from leads I and II (Einthoven/Goldberger); "
+        "the file does not store them.",
+    )
+    return np.concatenate([data, extra]), names + missing, note
 
 
 def _lead_issues(data: npt.NDArray[np.float32], names: Sequence[str]) -> list[SignalIssue]:
