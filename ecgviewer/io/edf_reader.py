@@ -43,6 +43,7 @@ from ecgviewer.io.record import (
 
 _Signal = edfio.EdfSignal | edfio.BdfSignal
 _CHUNK_SAMPLES = 1 << 18  # calibrate ~256 k samples at a time: 2 MB of float64 scratch
+_ECG_WORD = re.compile(r"ecg|ekg", re.IGNORECASE)
 _NOT_ECG = re.compile(
     r"eeg|eog|emg|resp|spo2|sao2|pleth|pulse|temp|position|light|snore|flow|thor|abd|marker",
     re.IGNORECASE,
@@ -81,7 +82,7 @@ def read_edf(path: Path) -> Record:
             edf = (edfio.read_bdf if is_bdf else edfio.read_edf)(path, header_encoding="latin-1")
             signals = edf.signals
             reserved = edf.reserved
-    except (ValueError, TypeError, ArithmeticError, UnboundLocalError, OSError) as exc:
+    except Exception as exc:  # any failure to parse the header is a corrupt header
         raise CorruptHeaderError(
             f"{name} starts like an EDF/BDF file but its header cannot be read ({exc}).", where
         ) from None
@@ -130,8 +131,7 @@ def _choose_signals(
     signals: tuple[_Signal, ...], name: str, where: str, convs: list[Conversion]
 ) -> tuple[list[_Signal], float, list[str]]:
     """Split ECG signals at the main rate from the rest (listed in the third element)."""
-    ecg = [s for s in signals if ecg_lead_name(s.label) or "ecg" in s.label.lower()]
-    ecg = ecg or [s for s in signals if "ekg" in s.label.lower()]
+    ecg = [s for s in signals if ecg_lead_name(s.label) or _ECG_WORD.search(s.label)]
     if not ecg:  # unlabelled voltage channels from an ECG device
         ecg = [
             s
@@ -229,10 +229,11 @@ def _calibrated(
     if note := scale_note(stated):
         convs.append(note)
     if unstated:
-        factor, note = guess_mv_per_unit(out[unstated], "The EDF header of " + ", ".join(
-            keep[i].label for i in unstated
-        ))
-        out[unstated] *= np.float32(factor)
+        labels = ", ".join(keep[i].label for i in unstated)
+        stride = max(1, out.shape[1] // 100_000)  # guess from a sparse sample, not a copy
+        factor, note = guess_mv_per_unit(out[unstated, ::stride], f"The EDF header of {labels}")
+        for row in unstated:
+            out[row] *= np.float32(factor)
         convs.append(note)
     return out
 

@@ -185,7 +185,8 @@ class Record:
 
     def lead(self, name: str) -> npt.NDArray[np.float32]:
         """Read-only view of one lead in mV."""
-        return self.samples[self.lead_index(name)]
+        row: npt.NDArray[np.float32] = self.samples[self.lead_index(name)]
+        return row
 
     def window(self, start_s: float, stop_s: float) -> npt.NDArray[np.float32]:
         """Read-only view ``[lead, sample]`` of the samples between two times (no copy)."""
