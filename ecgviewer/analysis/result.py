@@ -1,0 +1,130 @@
+"""The analysis result and its JSON form (schema version 1, documented in the README).
+
+Unknown values are ``None`` (JSON ``null``), never invented; times are seconds from the
+record's first sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+MEASUREMENT_KEYS: tuple[str, ...] = (
+    "hr_bpm", "rr_ms", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms", "qtc_fridericia_ms",
+    "p_axis_deg", "qrs_axis_deg", "t_axis_deg",
+)  # fmt: skip
+BEAT_KEYS: tuple[str, ...] = ("time_s", "qrs_on_s", "qrs_off_s", "p_on_s", "p_off_s", "t_off_s", "label")
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFinding:
+    """One classifier output: probability, the validated threshold, and whether it is flagged."""
+
+    probability: float
+    threshold: float
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnomalyFinding:
+    """The anomaly model's score for the record, with its validated threshold."""
+
+    score: float
+    threshold: float
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """Which bundled model produced a finding: version and sha256 of its weights."""
+
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What the JSON says about the recording itself."""
+
+    record: str
+    record_name: str
+    source_format: str
+    fs_hz: float
+    leads: tuple[str, ...]
+    duration_s: float
+    n_samples: int
+    start_time: str | None
+    patient: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisResult:
+    """Everything ``run_analysis`` knows about one record. Build it, never mutate it."""
+
+    summary: RecordSummary
+    notices: tuple[str, ...] = ()
+    measurements: dict[str, float | None] = field(
+        default_factory=lambda: dict.fromkeys(MEASUREMENT_KEYS)
+    )
+    beats: tuple[dict[str, float | str | None], ...] = ()
+    classes: dict[str, ClassFinding] = field(default_factory=dict)
+    anomaly: AnomalyFinding | None = None
+    models: dict[str, ModelInfo] = field(default_factory=dict)
+    generation: int = 0
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The schema-1 JSON object (see README, "Analysis JSON")."""
+        s = self.summary
+        return {
+            "schema": SCHEMA_VERSION,
+            "record": s.record,
+            "record_name": s.record_name,
+            "source_format": s.source_format,
+            "fs_hz": s.fs_hz,
+            "leads": list(s.leads),
+            "duration_s": s.duration_s,
+            "n_samples": s.n_samples,
+            "start_time": s.start_time,
+            "patient": dict(s.patient),
+            "notices": list(self.notices),
+            "measurements": {k: self.measurements.get(k) for k in MEASUREMENT_KEYS},
+            "beats": [{k: b.get(k) for k in BEAT_KEYS} for b in self.beats],
+            "classes": {
+                name: {"probability": c.probability, "threshold": c.threshold, "flagged": c.flagged}
+                for name, c in self.classes.items()
+            },
+            "anomaly": None
+            if self.anomaly is None
+            else {
+                "score": self.anomaly.score,
+                "threshold": self.anomaly.threshold,
+                "flagged": self.anomaly.flagged,
+            },
+            "models": {n: {"version": m.version, "sha256": m.sha256} for n, m in self.models.items()},
+            "error": None,
+        }
+
+
+def error_json_dict(record: str, kind: str, message: str) -> dict[str, Any]:
+    """The JSON for a record that could not be opened: same keys, values null, plus ``error``."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "record": record,
+        "record_name": None,
+        "source_format": None,
+        "fs_hz": None,
+        "leads": [],
+        "duration_s": None,
+        "n_samples": None,
+        "start_time": None,
+        "patient": {},
+        "notices": [],
+        "measurements": dict.fromkeys(MEASUREMENT_KEYS),
+        "beats": [],
+        "classes": {},
+        "anomaly": None,
+        "models": {},
+        "error": {"type": kind, "message": message},
+    }

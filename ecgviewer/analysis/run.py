@@ -1,0 +1,73 @@
+"""``run_analysis(request) -> AnalysisResult``: pure and synchronous, no Qt.
+
+The UI's worker and the headless ``ecgviewer analyze`` both call this one function. Later
+steps (measurements, classifier, anomaly model, beat labels) plug in here; until one exists,
+its fields stay null and a notice says it did not run, so nothing is ever invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ecgviewer.analysis.result import AnalysisResult, RecordSummary
+from ecgviewer.io.record import Record
+
+#: Analyses that this version does not perform yet; each is reported in ``notices``.
+NOT_YET_AVAILABLE: tuple[str, ...] = (
+    "Measurements (intervals, axes, beats) are not available in this version.",
+    "No classifier is bundled yet: no AI findings were computed.",
+    "No anomaly model is bundled yet: no anomaly score was computed.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRequest:
+    """An immutable unit of work: the record (itself immutable) and a generation stamp.
+
+    ``generation`` lets a UI drop results that arrive for a record no longer shown.
+    """
+
+    record: Record
+    generation: int = 0
+    display_path: str | None = None
+
+
+def summarize_record(record: Record, display_path: str | None = None) -> RecordSummary:
+    """The record-level facts that go at the top of the JSON."""
+    p = record.patient
+    return RecordSummary(
+        record=display_path or record.source_path or record.record_name,
+        record_name=record.record_name,
+        source_format=record.source_format,
+        fs_hz=record.fs_hz,
+        leads=record.lead_names,
+        duration_s=round(record.duration_s, 6),
+        n_samples=record.n_samples,
+        start_time=record.start_time.isoformat() if record.start_time else None,
+        patient={"id": p.patient_id, "age_years": p.age_years, "sex": p.sex},
+    )
+
+
+def record_notices(record: Record) -> list[str]:
+    """Everything done to or found in the input, in words a clinician reads."""
+    notices = [f"{c.kind.replace('_', ' ').capitalize()}: {c.detail}" for c in record.conversions]
+    notices += [issue.detail for issue in record.issues]
+    if not record.has_standard_12:
+        missing = [lead for lead in ("I", "II", "V1", "V6") if lead not in record.lead_names]
+        notices.append(
+            f"Not a standard 12-lead recording ({record.n_leads} leads"
+            + (f"; no {', '.join(missing)}" if missing else "")
+            + "): 12-lead analyses cannot run on it."
+        )
+    return notices
+
+
+def run_analysis(request: AnalysisRequest) -> AnalysisResult:
+    """Analyse one record. Pure: same request, same result; never touches files."""
+    record = request.record
+    notices = record_notices(record) + list(NOT_YET_AVAILABLE)
+    return AnalysisResult(
+        summary=summarize_record(record, request.display_path),
+        notices=tuple(notices),
+        generation=request.generation,
+    )
