@@ -80,7 +80,7 @@ def test_readme_documents_every_json_key(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "o" / "one.json").read_text())
     readme = (REPO / "README.md").read_text()
     section = readme.split("## Analysis JSON", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r'"(\w+)":', section))
+    documented = set(re.findall(r'"(\w+)"', section))
     keys = set(data) | set(data["measurements"]) | set(data["patient"])
     keys |= {"time_s", "qrs_on_s", "qrs_off_s", "p_on_s", "p_off_s", "t_off_s", "label"}
     keys |= {"probability", "threshold", "flagged", "score", "version", "sha256", "type", "message"}
