@@ -15,7 +15,15 @@ MEASUREMENT_KEYS: tuple[str, ...] = (
     "hr_bpm", "rr_ms", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms", "qtc_fridericia_ms",
     "p_axis_deg", "qrs_axis_deg", "t_axis_deg",
 )  # fmt: skip
-BEAT_KEYS: tuple[str, ...] = ("time_s", "qrs_on_s", "qrs_off_s", "p_on_s", "p_off_s", "t_off_s", "label")
+BEAT_KEYS: tuple[str, ...] = (
+    "time_s",
+    "qrs_on_s",
+    "qrs_off_s",
+    "p_on_s",
+    "p_off_s",
+    "t_off_s",
+    "label",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +110,9 @@ class AnalysisResult:
                 "threshold": self.anomaly.threshold,
                 "flagged": self.anomaly.flagged,
             },
-            "models": {n: {"version": m.version, "sha256": m.sha256} for n, m in self.models.items()},
+            "models": {
+                n: {"version": m.version, "sha256": m.sha256} for n, m in self.models.items()
+            },
             "error": None,
         }
 

@@ -75,9 +75,7 @@ def typical_ptp(data: npt.NDArray[np.floating]) -> float:
     return float(np.median(ptps)) if ptps else 0.0
 
 
-def guess_mv_per_unit(
-    data: npt.NDArray[np.floating], where: str
-) -> tuple[float, Conversion]:
+def guess_mv_per_unit(data: npt.NDArray[np.floating], where: str) -> tuple[float, Conversion]:
     """Guess µV or mV for values whose unit ``where`` does not state, and say so.
 
     Returns the factor to multiply by to get mV and the :class:`Conversion` that tells the

@@ -42,7 +42,7 @@ from ecgviewer.io.record import (
 )
 
 _Signal = edfio.EdfSignal | edfio.BdfSignal
-_CHUNK_SAMPLES = 1 << 18  # calibrate ~256 k samples at a time: 2 MB of float64 scratch
+_CHUNK_SAMPLES = 1 << 17  # calibrate ~128 k samples at a time: 1 MB of float64 scratch
 _ECG_WORD = re.compile(r"ecg|ekg", re.IGNORECASE)
 _NOT_ECG = re.compile(
     r"eeg|eog|emg|resp|spo2|sao2|pleth|pulse|temp|position|light|snore|flow|thor|abd|marker",
@@ -153,8 +153,7 @@ def _choose_signals(
     fs_hz = max(rates, key=lambda fs: (rates[fs], fs))
     keep = [s for s in ecg if s.sampling_frequency == fs_hz]
     skipped = [
-        f"{s.label} (ECG at {s.sampling_frequency:g} Hz, not the main {fs_hz:g} Hz; "
-        "not resampled)"
+        f"{s.label} (ECG at {s.sampling_frequency:g} Hz, not the main {fs_hz:g} Hz; not resampled)"
         for s in ecg
         if s.sampling_frequency != fs_hz
     ]
@@ -221,11 +220,9 @@ def _calibrated(
             stated[ecg_lead_name(sig.label) or sig.label] = sig.physical_dimension
         for first in range(0, n_records, step):
             last = min(n_records, first + step)
-            digital = sig.get_digital_slice(first * record_s, last * record_s)
-            chunk = digital.astype(np.float64)
-            chunk += offset
-            chunk *= gain * factor
-            out[row, first * spr : last * spr] = chunk
+            chunk = sig.get_digital_slice(first * record_s, last * record_s) + offset
+            np.multiply(chunk, gain * factor, out=out[row, first * spr : last * spr])
+            del chunk  # free the scratch before the next slice is read
     if note := scale_note(stated):
         convs.append(note)
     if unstated:

@@ -309,8 +309,12 @@ _LIMB_FROM_I_II = {
 def _derive_limb_leads(
     data: npt.NDArray[np.float32], names: list[str]
 ) -> tuple[npt.NDArray[np.float32], list[str], Conversion | None]:
-    """Add III, aVR, aVL, aVF from I and II when a file stores only the independent leads."""
-    if "I" not in names or "II" not in names:
+    """Add III, aVR, aVL, aVF from I and II when a file stores only the 8 independent leads.
+
+    Only for 12-lead recordings stored as I, II, V1-V6; a 2-lead monitor strip stays as it is.
+    """
+    independent = ("I", "II", "V1", "V2", "V3", "V4", "V5", "V6")
+    if not all(lead in names for lead in independent):
         return data, names, None
     missing = [lead for lead in _LIMB_FROM_I_II if lead not in names]
     if not missing:

@@ -64,6 +64,11 @@ def read_wfdb(header_path: Path) -> Record:
         raise EmptyRecordError(f"The header {header_path.name} lists no signals.", str(header_path))
     fs = check_sampling_rate(header.fs, str(header_path))
     _check_files(header_path, header)
+    length_in_header = header.sig_len is not None
+    if not length_in_header:
+        header.sig_len = _length_from_file_size(header_path, header)
+        if fs_note is None:
+            fs_note = Conversion("format", "The header gives no length; taken from the file size.")
     n_samples = int(header.sig_len or 0)
     if n_samples <= 0:
         raise EmptyRecordError(
@@ -76,10 +81,14 @@ def read_wfdb(header_path: Path) -> Record:
     invalid = [_INVALID.get(str(f)) for f in header.fmt]
     out = np.empty((n_sig, n_samples), dtype=np.float32)
     checksums = np.zeros(n_sig, dtype=np.int64)
-    for start in range(0, n_samples, _CHUNK_SAMPLES):
-        stop = min(n_samples, start + _CHUNK_SAMPLES)
+    # wfdb re-reads the header on every call and cannot take a window of a record whose header
+    # gives no length: such (rare, small) records are read in one piece.
+    chunk_len = _CHUNK_SAMPLES if length_in_header else n_samples
+    for start in range(0, n_samples, chunk_len):
+        stop = min(n_samples, start + chunk_len)
+        window = {"sampfrom": start, "sampto": stop} if length_in_header else {}
         try:
-            chunk = wfdb.rdrecord(base, sampfrom=start, sampto=stop, physical=False).d_signal
+            chunk = wfdb.rdrecord(base, physical=False, **window).d_signal
         except Exception as exc:
             raise CorruptHeaderError(
                 f"The samples of {name} cannot be decoded ({_short(exc)}).", str(header_path)
@@ -185,6 +194,24 @@ def _check_files(header_path: Path, header: Any) -> None:
                 "incompletely.",
                 str(path),
             )
+
+
+def _length_from_file_size(header_path: Path, header: Any) -> int:
+    """Samples per signal implied by the size of a single signal file (WFDB allows no length)."""
+    files = set(header.file_name)
+    fmts = {str(f) for f in header.fmt}
+    if len(files) != 1 or len(fmts) != 1 or fmts.copy().pop() not in _BYTES_PER_SAMPLE:
+        raise CorruptHeaderError(
+            f"{header_path.name} gives no number of samples and it cannot be worked out from "
+            "the signal files.",
+            str(header_path),
+        )
+    path = header_path.parent / files.pop()
+    if not path.is_file():
+        raise MissingFileError(f"The signal file {path.name} is missing.", str(path))
+    frames = sum(int(s or 1) for s in header.samps_per_frame)
+    usable = path.stat().st_size - int(header.byte_offset[0] or 0)
+    return int(usable / (_BYTES_PER_SAMPLE[fmts.pop()] * frames))
 
 
 def _calibration(

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import wfdb
 
-from ecgviewer.io import STANDARD_LEADS, open_record
+from ecgviewer.io import STANDARD_LEADS, MissingFileError, open_record
 from tests.io.wfdb_helpers import write_record
 
 
@@ -113,3 +113,32 @@ def test_long_record_is_read_in_chunks_without_a_second_copy(tmp_path: Path) -> 
     assert peak - final < 12e6, (peak, final)
     assert rec.window(60.0, 70.0).shape == (2, 3600)
     assert rec.window(60.0, 70.0).base is not None  # a view, not a copy
+
+
+def test_multi_segment_record_is_joined(tmp_path: Path) -> None:
+    _, first = write_record(tmp_path, "seg1", leads=["I", "II"], n_samples=1000)
+    _, second = write_record(tmp_path, "seg2", leads=["I", "II"], n_samples=1500)
+    (tmp_path / "multi.hea").write_text("multi/2 2 500 2500\nseg1 1000\nseg2 1500\n")
+    rec = open_record(tmp_path / "multi.hea")
+    assert rec.n_samples == 2500 and rec.lead_names == ("I", "II")
+    np.testing.assert_allclose(rec.samples[:, :1000], first, atol=1e-3)
+    np.testing.assert_allclose(rec.samples[:, 1000:], second, atol=1e-3)
+    assert rec.source_format == "WFDB multi-segment"
+    assert any("2 segments joined" in c.detail for c in rec.conversions)
+
+
+def test_multi_segment_with_missing_segment(tmp_path: Path) -> None:
+    write_record(tmp_path, "seg1", leads=["I", "II"], n_samples=1000)
+    (tmp_path / "multi.hea").write_text("multi/2 2 500 2500\nseg1 1000\nseg2 1500\n")
+    with pytest.raises(MissingFileError):
+        open_record(tmp_path / "multi.hea")
+
+
+def test_header_without_rate_says_250_hz_was_assumed(tmp_path: Path) -> None:
+    header, _ = write_record(tmp_path, leads=["I", "II"], fs_hz=250.0)
+    text = header.read_text().splitlines()
+    text[0] = "rec 2"
+    header.write_text("\n".join(text) + "\n")
+    rec = open_record(header)
+    assert rec.fs_hz == 250.0
+    assert any("250 Hz was assumed" in c.detail for c in rec.conversions)
