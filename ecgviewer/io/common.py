@@ -1,4 +1,4 @@
-"""Small helpers the format readers share: units to millivolts, a unit guess, age, lead lists.
+"""Small helpers the format readers share: units to millivolts, a unit guess, lead names, age.
 
 Nothing here touches a file; each function is pure so every reader states units and ages the
 same way and the clinician sees the same wording whatever the file format.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,7 @@ _MV_PER_UNIT = {
 }  # fmt: skip
 
 _OTHER_LEADS = frozenset({"MLI", "MLII", "MLIII", "V7", "V8", "V9"})
-# Lead names as ECG software writes them in prose: "Lead I", "Lead aVR (Einthoven)", "V3R".
+# "ECG II", "EKG_V1", "ECG lead aVR": a modality prefix in front of the lead name.
 _LEAD_PREFIX = re.compile(r"^(?:ecg|ekg)(?:[\s_:.-]*lead)?[\s_:.-]*", re.IGNORECASE)
 
 
@@ -38,61 +39,75 @@ def mv_per_unit(unit: str) -> float | None:
     return _MV_PER_UNIT.get(key)
 
 
-def scale_note(lead_units: dict[str, str]) -> Conversion | None:
-    """One ``units`` :class:`Conversion` listing the leads scaled to mV, or ``None`` if none were.
+def scale_to_mv(
+    samples: npt.NDArray[np.float32], units: Sequence[str], leads: Sequence[str], source: str
+) -> list[Conversion]:
+    """Scale each row of ``samples`` to mV in place from its stated voltage unit.
 
-    ``lead_units`` maps each lead name to the voltage unit the file states for it.
+    Rows whose unit is ``""`` (not stated) share one guess from their amplitude. Returns the
+    ``units`` :class:`Conversion` entries that tell the clinician what was converted or
+    assumed; rows already in mV need no entry. ``source`` names what should have stated the
+    units ("The EDF header"). Non-voltage units must have been filtered out by the caller.
     """
     by_unit: dict[str, list[str]] = {}
-    for lead, unit in lead_units.items():
-        factor = mv_per_unit(unit)
-        if factor is not None and factor != 1.0:
-            by_unit.setdefault(unit, []).append(lead)
-    if not by_unit:
-        return None
-    parts = [
-        f"{', '.join(leads)} from {unit} (× {mv_per_unit(unit):g})"
-        for unit, leads in by_unit.items()
+    unstated: list[int] = []
+    for row, unit in enumerate(units):
+        factor = mv_per_unit(unit) if unit else None
+        if factor is None:
+            unstated.append(row)
+        elif factor != 1.0:
+            samples[row] *= np.float32(factor)
+            by_unit.setdefault(unit, []).append(leads[row])
+    notes = [
+        Conversion(
+            "units", f"Converted to mV: {', '.join(names)} from {unit} (× {mv_per_unit(unit):g})."
+        )
+        for unit, names in by_unit.items()
     ]
-    return Conversion("units", "Converted to mV: " + "; ".join(parts) + ".")
+    if unstated:
+        stride = max(1, samples.shape[1] // 100_000)  # a sparse sample, never a full copy
+        ptp = typical_ptp(samples[unstated, ::stride])
+        microvolts = ptp > MICROVOLT_PTP_THRESHOLD
+        for row in unstated if microvolts else ():
+            samples[row] *= np.float32(1e-3)
+        span = f"{ptp:.0f}" if ptp >= 10 else f"{ptp:.2g}"
+        verdict = (
+            "looks like microvolts, so they were divided by 1000 to give mV"
+            if microvolts
+            else "looks like millivolts, so they are shown as mV unchanged"
+        )
+        what = ", ".join(leads[row] for row in unstated)
+        notes.append(
+            Conversion(
+                "units",
+                f"{source} does not state units for {what}. The values span about {span} "
+                f"peak to peak, which {verdict}.",
+            )
+        )
+    return notes
+
+
+def finite_float32(values: npt.ArrayLike) -> npt.NDArray[np.float32]:
+    """``values`` as a C-ordered float32 array; ±inf and values beyond float32 become NaN.
+
+    Text such as ``1e99`` or ``inf`` in a file is no voltage; it is shown as a missing sample
+    (which :func:`make_record` reports) rather than an infinite spike.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.array(values, dtype=np.float32, order="C")
+    out[np.isinf(out)] = np.nan
+    return out
 
 
 def typical_ptp(data: npt.NDArray[np.floating]) -> float:
-    """Median over leads of a robust peak-to-peak (1st to 99th percentile), ignoring NaN.
-
-    At most ~100 000 points per lead are looked at, so a 24-hour recording costs no more
-    than a 10-second one.
-    """
-    rows = np.atleast_2d(data)
-    step = max(1, rows.shape[1] // 100_000)
-    sample = rows[:, ::step].astype(np.float64)
+    """Median over leads (rows) of a robust peak-to-peak, 1st to 99th percentile, NaN ignored."""
     ptps = []
-    for lead in sample:
+    for lead in np.atleast_2d(data).astype(np.float64):
         finite = lead[np.isfinite(lead)]
         if finite.size:
             lo, hi = np.percentile(finite, [1.0, 99.0])
             ptps.append(float(hi - lo))
     return float(np.median(ptps)) if ptps else 0.0
-
-
-def guess_mv_per_unit(data: npt.NDArray[np.floating], where: str) -> tuple[float, Conversion]:
-    """Guess µV or mV for values whose unit ``where`` does not state, and say so.
-
-    Returns the factor to multiply by to get mV and the :class:`Conversion` that tells the
-    clinician what was assumed and why.
-    """
-    ptp = typical_ptp(data)
-    if ptp > MICROVOLT_PTP_THRESHOLD:
-        return 1e-3, Conversion(
-            "units",
-            f"{where} does not state units. The values span about {ptp:.0f} peak to peak, "
-            "which looks like microvolts, so they were divided by 1000 to give mV.",
-        )
-    return 1.0, Conversion(
-        "units",
-        f"{where} does not state units. The values span about {ptp:.3g} peak to peak, "
-        "which looks like millivolts, so they are shown as mV unchanged.",
-    )
 
 
 def ecg_lead_name(label: str) -> str | None:

@@ -11,6 +11,7 @@ from ecgviewer.io.errors import EmptyRecordError, MissingFileError, UnknownForma
 Format = Literal["wfdb", "edf", "dicom", "aecg", "csv"]
 
 _HEAD_BYTES = 4096
+_XML_SNIFF_BYTES = 1 << 16
 # First non-comment line of a WFDB header: "name[/nseg] nsig [fs[/counterfreq][(base)] [nsamp ...]]"
 _WFDB_RECORD_LINE = re.compile(rb"^[\w.+-]+(/\d+)?[ \t]+\d+([ \t]|$)")
 
@@ -73,8 +74,16 @@ def detect_format(path: str | Path) -> tuple[Format, Path]:
         return "dicom", p
     if head[:8] == b"0       " or head[:8] == b"\xffBIOSEMI":
         return "edf", p
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 text (some aECG exporters)
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
     text_head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text_head.startswith(b"<"):
+        if b"AnnotatedECG" not in head:  # long XML prologues/comments: look further in
+            with p.open("rb") as fh:
+                more = fh.read(_XML_SNIFF_BYTES)
+            if more[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                more = more.decode("utf-16", errors="ignore").encode("utf-8")
+            head = more
         if b"AnnotatedECG" in head:
             return "aecg", p
         raise UnknownFormatError(

@@ -8,7 +8,6 @@ edfio reads BDF whole).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import warnings
 from collections import Counter
@@ -18,14 +17,8 @@ import edfio
 import numpy as np
 import numpy.typing as npt
 
-from ecgviewer.io.common import (
-    age_years,
-    ecg_lead_name,
-    guess_mv_per_unit,
-    mv_per_unit,
-    rename_note,
-    scale_note,
-)
+from ecgviewer.io.common import ecg_lead_name, mv_per_unit, rename_note, scale_to_mv
+from ecgviewer.io.edf_fields import annotation_track, edf_metadata, edf_patient, edf_start_time
 from ecgviewer.io.errors import (
     CorruptHeaderError,
     EmptyRecordError,
@@ -33,9 +26,7 @@ from ecgviewer.io.errors import (
     UnknownFormatError,
 )
 from ecgviewer.io.record import (
-    AnnotationTrack,
     Conversion,
-    PatientInfo,
     Record,
     check_sampling_rate,
     make_record,
@@ -77,20 +68,25 @@ def read_edf(path: Path) -> Record:
     is_bdf = raw[:8] == b"\xffBIOSEMI"
     try:
         n_records_header = int(raw[236:244].decode("latin-1"))
+        header_bytes = 256 * (1 + int(raw[252:256].decode("latin-1")))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # edfio warns on truncation; it is checked below
             edf = (edfio.read_bdf if is_bdf else edfio.read_edf)(path, header_encoding="latin-1")
-            signals = edf.signals
-            reserved = edf.reserved
-    except Exception as exc:  # any failure to parse the header is a corrupt header
+            signals, reserved = edf.signals, edf.reserved
+        for sig in signals:  # edfio parses each field on first use: parse them all in here
+            _ = (sig.label, sig.physical_dimension, sig.prefiltering, sig.samples_per_data_record)
+            _ = (sig.physical_min, sig.physical_max, sig.digital_min, sig.digital_max)
+        if edf.bytes_in_header_record != header_bytes:  # the samples would be misread
+            raise ValueError(f"header size {edf.bytes_in_header_record}, expected {header_bytes}")
+    except Exception as exc:  # whatever edfio trips on, the header is what is broken
         raise CorruptHeaderError(
             f"{name} starts like an EDF/BDF file but its header cannot be read ({exc}).", where
         ) from None
+    if not signals:
+        raise EmptyRecordError(f"{name} holds only annotations, no signals.", where)
     plus = reserved.startswith(("EDF+", "BDF+"))
     fmt = ("BDF" if is_bdf else "EDF") + ("+" if plus else "")
     convs: list[Conversion] = []
-    if not signals:
-        raise EmptyRecordError(f"{name} holds only annotations, no signals.", where)
 
     keep, fs_hz, skipped = _choose_signals(signals, name, where, convs)
     fs_hz = check_sampling_rate(fs_hz, where)
@@ -107,22 +103,25 @@ def read_edf(path: Path) -> Record:
     if skipped:
         convs.append(Conversion("format", "Not shown: " + "; ".join(skipped) + "."))
 
-    samples = _calibrated(keep, n_records, name, where, convs)
-    renames = {s.label: ecg_lead_name(s.label) or s.label for s in keep}
+    samples = _calibrated(keep, n_records, name, where)
+    leads = [ecg_lead_name(s.label) or s.label for s in keep]
+    units = [s.physical_dimension for s in keep]
+    convs.extend(scale_to_mv(samples, units, leads, "The EDF header"))
+    renames = {s.label: lead for s, lead in zip(keep, leads, strict=True)}
     if note := rename_note(renames, "Signal labels"):
         convs.append(note)
-    start = _start_time(edf)
+    start = edf_start_time(edf)
     return make_record(
         samples,
         fs_hz,
-        list(renames.values()),
+        leads,
         path.stem,
         source_path=where,
         source_format=fmt,
         start_time=start,
-        patient=_patient(edf, start) if plus else None,
-        metadata=_metadata(edf, keep),
-        annotations=_annotations(edf, fs_hz, samples.shape[1], convs) if plus else (),
+        patient=edf_patient(edf, start) if plus else None,
+        metadata=edf_metadata(edf, keep),
+        annotations=annotation_track(edf, fs_hz, samples.shape[1], convs) if plus else (),
         conversions=convs,
     )
 
@@ -131,21 +130,13 @@ def _choose_signals(
     signals: tuple[_Signal, ...], name: str, where: str, convs: list[Conversion]
 ) -> tuple[list[_Signal], float, list[str]]:
     """Split ECG signals at the main rate from the rest (listed in the third element)."""
-    ecg = [s for s in signals if ecg_lead_name(s.label) or _ECG_WORD.search(s.label)]
+    volts = [s for s in signals if mv_per_unit(s.physical_dimension or "mV") is not None]
+    ecg = [s for s in volts if ecg_lead_name(s.label) or _ECG_WORD.search(s.label)]
     if not ecg:  # unlabelled voltage channels from an ECG device
-        ecg = [
-            s
-            for s in signals
-            if mv_per_unit(s.physical_dimension) is not None and not _NOT_ECG.search(s.label)
-        ]
-        if ecg:
-            convs.append(
-                Conversion(
-                    "lead_name",
-                    "No signal is labelled as ECG; the voltage signals "
-                    f"{', '.join(s.label or '(unnamed)' for s in ecg)} are shown as ECG leads.",
-                )
-            )
+        ecg = [s for s in volts if s.physical_dimension and not _NOT_ECG.search(s.label)]
+        labels = ", ".join(s.label or "(unnamed)" for s in ecg)
+        note = f"No signal is labelled as ECG; the voltage signals {labels} are shown as leads."
+        convs.extend([Conversion("lead_name", note)] if ecg else [])
     if not ecg:
         labels = ", ".join(s.label or "(unnamed)" for s in signals)
         raise EmptyRecordError(f"{name} contains no ECG signal (it holds: {labels}).", where)
@@ -170,12 +161,13 @@ def _check_length(
     n_found: int, n_header: int, name: str, where: str, convs: list[Conversion]
 ) -> int:
     """Number of data records to read, or a typed error when the file was cut short."""
+    if n_found == 0 and n_header in (0, -1):
+        raise EmptyRecordError(f"{name} has a header but no samples.", where)
     if n_found == 0:
         raise TruncatedDataError(f"{name} has a header but no complete block of data.", where)
     if n_header == -1:  # allowed while recording; the file never got its final count
-        convs.append(
-            Conversion("format", f"The header does not give the length; read {n_found} blocks.")
-        )
+        note = f"The header does not give the length; read the {n_found} blocks present."
+        convs.append(Conversion("format", note))
         return n_found
     if n_found < n_header:
         raise TruncatedDataError(
@@ -185,53 +177,35 @@ def _check_length(
             where,
         )
     if n_found > n_header:
-        convs.append(
-            Conversion("crop", f"Data after the {n_header} blocks the header describes ignored.")
-        )
+        note = f"Data after the {n_header} blocks the header describes is ignored."
+        convs.append(Conversion("crop", note))
     return min(n_found, n_header)
 
 
 def _calibrated(
-    keep: list[_Signal], n_records: int, name: str, where: str, convs: list[Conversion]
+    keep: list[_Signal], n_records: int, name: str, where: str
 ) -> npt.NDArray[np.float32]:
-    """Digital values -> mV, written chunk by chunk into one float32 ``[lead, sample]``."""
+    """Digital values -> physical units, written chunk by chunk into one float32 array."""
     spr = keep[0].samples_per_data_record
     record_s = spr / keep[0].sampling_frequency
     step = max(1, _CHUNK_SAMPLES // spr)
     out = np.empty((len(keep), n_records * spr), dtype=np.float32)
-    stated: dict[str, str] = {}
-    unstated: list[int] = []
     for row, sig in enumerate(keep):
         d_span = sig.digital_max - sig.digital_min
         p_span = sig.physical_max - sig.physical_min
-        if d_span == 0 or p_span == 0:
+        if d_span == 0 or p_span == 0 or max(abs(sig.physical_min), abs(sig.physical_max)) > 1e30:
             raise CorruptHeaderError(
                 f"{name}: signal {sig.label!r} has no usable calibration (its digital or "
-                "physical range is empty), so its values cannot be converted to voltage.",
+                "physical range is empty or absurd), so its values cannot be converted to voltage.",
                 where,
             )
         gain = p_span / d_span
         offset = sig.physical_max / gain - sig.digital_max
-        factor = mv_per_unit(sig.physical_dimension)
-        if factor is None:
-            unstated.append(row)
-            factor = 1.0
-        else:
-            stated[ecg_lead_name(sig.label) or sig.label] = sig.physical_dimension
         for first in range(0, n_records, step):
             last = min(n_records, first + step)
             chunk = sig.get_digital_slice(first * record_s, last * record_s) + offset
-            np.multiply(chunk, gain * factor, out=out[row, first * spr : last * spr])
+            np.multiply(chunk, gain, out=out[row, first * spr : last * spr])
             del chunk  # free the scratch before the next slice is read
-    if note := scale_note(stated):
-        convs.append(note)
-    if unstated:
-        labels = ", ".join(keep[i].label for i in unstated)
-        stride = max(1, out.shape[1] // 100_000)  # guess from a sparse sample, not a copy
-        factor, note = guess_mv_per_unit(out[unstated, ::stride], f"The EDF header of {labels}")
-        for row in unstated:
-            out[row] *= np.float32(factor)
-        convs.append(note)
     return out
 
 
@@ -240,64 +214,3 @@ def _is_continuous(edf: edfio.Edf | edfio.Bdf) -> bool:
         return edf.is_continuous
     except (ValueError, IndexError, ArithmeticError):
         return False
-
-
-def _start_time(edf: edfio.Edf | edfio.Bdf) -> dt.datetime | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # edfio warns when the two date fields disagree
-        try:
-            return dt.datetime.combine(edf.startdate, edf.starttime)
-        except (ValueError, IndexError, ArithmeticError):
-            return None  # anonymised ("Startdate X") or malformed: say nothing
-
-
-def _patient(edf: edfio.Edf | edfio.Bdf, start: dt.datetime | None) -> PatientInfo:
-    """EDF+ patient subfields: code, sex, birthdate (-> age at the recording date)."""
-    patient = edf.patient
-    code = patient.code.replace("_", " ")
-    sex = patient.sex.upper()
-    age = None
-    try:
-        birth = patient.birthdate
-    except (ValueError, IndexError):
-        birth = None
-    if birth is not None and start is not None:
-        age = age_years(birth, start.date())
-    return PatientInfo(
-        patient_id=None if code in ("", "X") else code,
-        age_years=age,
-        sex="F" if sex == "F" else "M" if sex == "M" else None,
-    )
-
-
-def _metadata(edf: edfio.Edf | edfio.Bdf, keep: list[_Signal]) -> dict[str, str]:
-    meta = {"recording": edf.local_recording_identification}
-    if not edf.reserved.startswith(("EDF+", "BDF+")):  # free text, may name the patient
-        meta["patient_field"] = edf.local_patient_identification
-    filters = [f"{s.label}: {s.prefiltering}" for s in keep if s.prefiltering]
-    if filters:
-        meta["prefiltering"] = "; ".join(filters)
-    return meta
-
-
-def _annotations(
-    edf: edfio.Edf | edfio.Bdf, fs_hz: float, n_samples: int, convs: list[Conversion]
-) -> tuple[AnnotationTrack, ...]:
-    """EDF+ annotations (onset, duration, text) as one ``"edf"`` track; broken ones noted."""
-    try:
-        notes = edf.annotations
-    except (ValueError, IndexError, UnicodeError, ArithmeticError):
-        convs.append(Conversion("format", "The EDF+ annotations are unreadable; not shown."))
-        return ()
-    inside = [a for a in notes if 0 <= round(a.onset * fs_hz) < n_samples]
-    if not inside:
-        return ()
-    return (
-        AnnotationTrack(
-            name="edf",
-            lead=None,
-            samples=np.array([round(a.onset * fs_hz) for a in inside], dtype=np.int64),
-            symbols=tuple(a.text for a in inside),
-            aux=tuple("" if a.duration is None else f"{a.duration:g} s" for a in inside),
-        ),
-    )
