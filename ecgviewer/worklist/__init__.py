@@ -1,0 +1,1 @@
+"""Worklists: index a folder of recordings, analyse them in batch, keep every review."""
