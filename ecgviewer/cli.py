@@ -1,4 +1,4 @@
-"""The ``ecgviewer`` command: the GUI by default, ``ecgviewer analyze`` headless.
+"""The ``ecgviewer`` command: the GUI by default, ``ecgviewer analyze`` and ``worklist`` headless.
 
 Qt is imported only when the GUI starts, so ``ecgviewer analyze`` runs on machines without a
 display and starts fast.
@@ -37,6 +37,28 @@ def _analyze_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", help="files, folders (searched recursively) or globs")
     parser.add_argument("--out", required=True, type=Path, help="folder for the JSON files")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    return parser
+
+
+def _worklist_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ecgviewer worklist",
+        description="Index a folder of recordings (recursively) and analyse every record that "
+        "has no result for this version, filling the worklist database without the GUI. "
+        "Safe to interrupt: the next run goes on where this one stopped.",
+    )
+    parser.add_argument("folder", type=Path, help="the folder of recordings (never written to)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", type=Path, help="database file (default: user data directory)")
+    where.add_argument("--beside", action="store_true", help="keep the database next to the folder")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument(
+        "--export-csv",
+        type=Path,
+        metavar="OUT.csv",
+        help="then write the results to OUT.csv and the review history to OUT.reviews.csv",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     return parser
 
@@ -104,12 +126,63 @@ def analyze(argv: Sequence[str]) -> int:
     return 1 if failed else 0
 
 
+def worklist(argv: Sequence[str]) -> int:
+    """``ecgviewer worklist``: 0 when done, 1 when nothing can be done, 130 when interrupted."""
+    from ecgviewer import worklist as wl
+
+    args = _worklist_parser().parse_args(argv)
+    try:
+        store = wl.open_worklist(args.folder, db_path=args.db, beside=args.beside)
+    except wl.WorklistError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    with store:
+        idx = wl.index_folder(store)
+        print(
+            f"{idx.total} records indexed in {idx.elapsed_s:.1f} s ({idx.new} new, "
+            f"{idx.modified} modified, {idx.removed} removed); database {store.path}",
+            file=sys.stderr,
+        )
+        if idx.total == 0:
+            print(f"No recordings found in {args.folder}", file=sys.stderr)
+            return 1
+        shown = [0.0]
+
+        def show(progress: wl.BatchProgress) -> None:
+            if args.quiet or (progress.state == "running" and time.monotonic() - shown[0] < 1):
+                return
+            shown[0] = time.monotonic()
+            print(progress.describe(), file=sys.stderr, flush=True)
+
+        try:
+            report = wl.run_batch(store, workers=args.workers, on_progress=show)
+        except KeyboardInterrupt:
+            print("Interrupted: results so far are kept; run again to go on.", file=sys.stderr)
+            return 130
+        s = wl.summarize(store)
+        print(
+            f"{report.analysed} analysed in {report.elapsed_s:.1f} s "
+            f"({report.records_per_s:.0f} records/s). Worklist: {s.records} records, "
+            f"{s.analysed} analysed, {s.errors} unreadable, {s.flagged} flagged, "
+            f"{s.to_review} to review.",
+            file=sys.stderr,
+        )
+        if args.export_csv:
+            reviews = args.export_csv.with_suffix(".reviews.csv")
+            n = wl.export_results_csv(store, args.export_csv)
+            m = wl.export_reviews_csv(store, reviews)
+            print(f"{n} records to {args.export_csv}, {m} reviews to {reviews}", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ecgviewer`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args and args[0] == "analyze":
         return analyze(args[1:])
+    if args and args[0] == "worklist":
+        return worklist(args[1:])
     parsed = _gui_parser().parse_args(args)
     from ecgviewer.ui.app import run
 
