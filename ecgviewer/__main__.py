@@ -1,3 +1,7 @@
-from ecgviewer.cli import main
+"""``python -m ecgviewer``: the same as the ``ecgviewer`` command."""
+
 import sys
+
+from ecgviewer.cli import main
+
 sys.exit(main())
