@@ -47,7 +47,6 @@ def file_digest(path: Path) -> tuple[str, int]:
 @pytest.fixture
 def untouched() -> Iterator[list[Path]]:
     """Register files in the returned list; the test fails if any changed or new ones appear."""
-    paths: list[Path] = []
     before: dict[Path, tuple[str, int]] = {}
     listing: dict[Path, set[Path]] = {}
 
@@ -63,4 +62,3 @@ def untouched() -> Iterator[list[Path]]:
         assert file_digest(path) == digest, f"{path} was modified by reading it"
     for folder, files in listing.items():
         assert set(folder.iterdir()) == files, f"new files appeared in {folder}"
-    del paths
