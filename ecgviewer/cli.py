@@ -26,6 +26,11 @@ def _gui_parser() -> argparse.ArgumentParser:
         "Use 'ecgviewer analyze --help' for headless analysis.",
     )
     parser.add_argument("path", nargs="?", help="a recording: .hea/.dat, EDF, DICOM, aECG, CSV")
+    parser.add_argument(
+        "--layout",
+        choices=("3x4+1", "3x4+3", "6x2", "12x1", "1x1"),
+        help="page format for this run (default: the one last used)",
+    )
     return parser
 
 
@@ -186,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parsed = _gui_parser().parse_args(args)
     from ecgviewer.ui.app import run
 
-    return run(parsed.path)
+    return run(parsed.path, parsed.layout)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,18 @@ from dataclasses import dataclass
 
 MM_PER_INCH = 25.4
 
+#: Width of the traces on a page: 10 s at 25 mm/s, as on a printed 12-lead ECG. A faster speed
+#: shows less time on the same paper, a slower one more.
+PAPER_TRACE_MM = 250.0
+#: Paper speeds offered in the menus (mm/s), and the wider ladder the zoom keys step through.
+SPEEDS_MM_PER_S: tuple[float, ...] = (12.5, 25.0, 50.0)
+ZOOM_SPEEDS_MM_PER_S: tuple[float, ...] = (6.25, 12.5, 25.0, 50.0, 100.0)
+#: Gains offered in the menus (mm/mV), for the page and per lead.
+GAINS_MM_PER_MV: tuple[float, ...] = (5.0, 10.0, 20.0)
+#: Length of the bar the screen-calibration dialog draws, and the correction factors it accepts.
+CALIBRATION_BAR_MM = 100.0
+CALIBRATION_LIMITS = (0.5, 2.0)
+
 #: Reported physical densities outside this range (in Qt's device-independent dots per inch)
 #: come from a monitor that gave no or a wrong size; true scale is then only approximate.
 PLAUSIBLE_DPI = (40.0, 600.0)
@@ -89,17 +101,22 @@ def grid_geometry(
 
 
 def calibration_pulse(
-    x_mm: float, baseline_y_mm: float, paper: PaperSpec | None = None
+    x_mm: float,
+    baseline_y_mm: float,
+    paper: PaperSpec | None = None,
+    gain_mm_per_mv: float | None = None,
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Polyline ``(xs, ys)`` of the 1 mV calibration step starting at ``x_mm``.
 
-    Its height follows the gain and its width the speed, as on an electrocardiograph, so a
-    reader can always check the scale on the paper itself. ``y`` grows downward.
+    Its height follows the gain (``gain_mm_per_mv`` when the row has its own, else the page's)
+    and its width the speed, as on an electrocardiograph, so a reader can always check the
+    scale on the paper itself. ``y`` grows downward.
     """
     paper = paper or PaperSpec()
+    gain = paper.gain_mm_per_mv if gain_mm_per_mv is None else gain_mm_per_mv
     x0 = x_mm + _CAL_LEAD_MM
     x1 = x0 + paper.calibration_width_mm
-    top = baseline_y_mm - paper.calibration_height_mm
+    top = baseline_y_mm - paper.calibration_mv * gain
     xs = (x_mm, x0, x0, x1, x1, x1 + _CAL_TAIL_MM)
     ys = (baseline_y_mm, baseline_y_mm, top, top, baseline_y_mm, baseline_y_mm)
     return xs, ys
@@ -123,6 +140,39 @@ def screen_pixels_per_mm(physical_dpi: float, fallback_dpi: float = 96.0) -> tup
         return pixels_per_mm(physical_dpi), True
     fallback = fallback_dpi if math.isfinite(fallback_dpi) and lo <= fallback_dpi <= hi else 96.0
     return pixels_per_mm(fallback), False
+
+
+def page_duration_s(speed_mm_per_s: float, record_duration_s: float | None = None) -> float:
+    """Seconds shown across a page: :data:`PAPER_TRACE_MM` of paper, never more than the record.
+
+    A 10 s ECG at 12.5 mm/s fills half the paper rather than leaving columns empty.
+    """
+    duration = PAPER_TRACE_MM / speed_mm_per_s
+    if record_duration_s is not None and record_duration_s > 0:
+        duration = min(duration, record_duration_s)
+    return duration
+
+
+def calibration_factor(
+    measured_mm: float, drawn_mm: float = CALIBRATION_BAR_MM, current_factor: float = 1.0
+) -> float:
+    """The screen correction after a ruler measured ``measured_mm`` for a bar drawn ``drawn_mm``.
+
+    The bar was drawn with ``current_factor`` applied, so the new factor corrects on top of it:
+    a 100 mm bar measuring 95 mm means the screen's pixels are smaller than reported and the
+    factor grows by 100 / 95. Raises ``ValueError`` outside :data:`CALIBRATION_LIMITS`, which
+    no real monitor needs (a typo, or a ruler in inches).
+    """
+    if not (math.isfinite(measured_mm) and measured_mm > 0 and drawn_mm > 0):
+        raise ValueError("the measured length must be a positive number of millimetres")
+    factor = current_factor * drawn_mm / measured_mm
+    lo, hi = CALIBRATION_LIMITS
+    if not lo <= factor <= hi:
+        raise ValueError(
+            f"a {drawn_mm:g} mm bar measuring {measured_mm:g} mm implies a correction of "
+            f"{factor:.2f}; only {lo:g} to {hi:g} is accepted (measure in millimetres)"
+        )
+    return factor
 
 
 def fit_pixels_per_mm(

@@ -8,9 +8,14 @@ than recorded, or that V3 is flat, without hovering over anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ecgviewer.controllers.layout import PageLayout
+from ecgviewer.controllers.display_filters import filter_caption
+from ecgviewer.controllers.layout import LAYOUT_TITLES, PageLayout
 from ecgviewer.io.record import PatientInfo, Record
+
+if TYPE_CHECKING:
+    from ecgviewer.controllers.viewer import ViewerState
 
 #: Longest file note shown; the rest is cut with an ellipsis (the file itself is untouched).
 _NOTE_CHARS = 200
@@ -86,3 +91,32 @@ def describe_record(record: Record, layout: PageLayout | None = None) -> RecordS
         issues=tuple(issue.detail for issue in record.issues),
         notes=notes,
     )
+
+
+def describe_display(state: ViewerState, layout: PageLayout, px_per_mm: float) -> tuple[str, ...]:
+    """What the screen does to the record on the way to the paper (the record is unchanged).
+
+    Listed beside the reader's conversions, so nothing that changes a trace's look is hidden:
+    filters, per-lead gains, the reduction to the screen's resolution, a format fallback.
+    """
+    record = state.record
+    if record is None:
+        return ()
+    speed = state.paper.speed_mm_per_s
+    lines = [
+        f"{LAYOUT_TITLES[layout.kind]} at {speed:g} mm/s, {state.paper.gain_mm_per_mv:g} mm/mV.",
+        filter_caption(state.filters, record.fs_hz)
+        + (" (zero-phase, on the shown window only)." if state.filters.active else "."),
+    ]
+    if layout.note:
+        lines.append(layout.note)
+    if state.lead_gains:
+        gains = ", ".join(f"{lead} {gain:g} mm/mV" for lead, gain in state.lead_gains)
+        lines.append(f"Per-lead gain: {gains}.")
+    columns_per_s = round(speed * px_per_mm)
+    if columns_per_s > 0 and record.fs_hz > 2 * columns_per_s:
+        lines.append(
+            f"Resampled for display: {record.fs_hz:g} samples/s shown on {columns_per_s} "
+            "pixel columns per second, each keeping its minimum and maximum (no peak is lost)."
+        )
+    return tuple(lines)

@@ -1,57 +1,160 @@
 """The viewer's display state: one frozen object, replaced (never mutated) on every change.
 
-The Qt view compares the old and new state and touches only what changed: a new record or
-paper rebuilds the page items, a new scale mode only moves the camera. Later features (speed,
-gain, filters, navigation) become fields here and reach the page through the same path.
+Every user action is a pure transition (``state.with_layout("6x2")``, ``state.scrolled_by(1)``)
+returning a new state; the Qt view compares old and new and touches only what changed: a new
+layout rebuilds the static page items, a scroll only replaces curve data, a caliper only
+redraws the caliper, a scale change only moves the camera.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
-from ecgviewer.controllers.layout import PageLayout, compute_layout
-from ecgviewer.controllers.paper import PaperSpec
+from ecgviewer.controllers.calipers import Caliper
+from ecgviewer.controllers.display_filters import DisplayFilters
+from ecgviewer.controllers.layout import (
+    DEFAULT_RHYTHM_LEADS,
+    LAYOUT_KINDS,
+    LayoutKind,
+    PageLayout,
+    compute_layout,
+)
+from ecgviewer.controllers.navigation import ARROW_FRACTION, clamp_start, zoom_speed
+from ecgviewer.controllers.paper import PaperSpec, page_duration_s
 from ecgviewer.io.record import Record
 
 #: ``true``: 1 mm of paper is 1 mm on the screen. ``fit``: the whole page fits the window.
 ScaleMode = Literal["true", "fit"]
+MAX_CALIPERS = 4
+#: Display filters of a new installation: baseline-wander removal only (ST-safe, zero-phase).
+DEFAULT_FILTERS = DisplayFilters(baseline=True)
+#: State fields that change how the page is looked at or drawn over, not the page itself.
+_NOT_ON_PAGE = frozenset({"record", "calipers", "caliper_mode", "scale_mode", "screen_factor"})
 
 
 @dataclass(frozen=True, slots=True)
 class ViewerState:
-    """What is shown: which record, on what paper, from when, at which scale."""
+    """What is shown: which record, on what paper, in which format, from when, with what on it."""
 
     record: Record | None = None
     paper: PaperSpec = field(default_factory=PaperSpec)
+    layout_kind: LayoutKind = "3x4+1"
+    #: Rhythm strip leads, first first; the single-lead format shows the first.
+    rhythm_leads: tuple[str, ...] = DEFAULT_RHYTHM_LEADS
+    #: Per-lead gains (mm/mV) that differ from the page gain, sorted by lead.
+    lead_gains: tuple[tuple[str, float], ...] = ()
+    filters: DisplayFilters = DEFAULT_FILTERS
     start_s: float = 0.0
-    page_duration_s: float = 10.0
     scale_mode: ScaleMode = "true"
+    show_beats: bool = True
+    show_waves: bool = True
+    calipers: tuple[Caliper, ...] = ()
+    #: When on, a plain drag on the paper makes a caliper (Shift+drag always does).
+    caliper_mode: bool = False
+    #: Screen calibration: true-size pixels per mm are multiplied by this (1 = trust the screen).
+    screen_factor: float = 1.0
 
-    def with_record(self, record: Record | None) -> ViewerState:
-        """A new record starts at its beginning; paper and scale choices are kept."""
-        return replace(self, record=record, start_s=0.0)
+    # -- derived ---------------------------------------------------------------------------
+    @property
+    def record_duration_s(self) -> float:
+        return self.record.duration_s if self.record is not None else 0.0
+
+    @property
+    def page_duration_s(self) -> float:
+        """Seconds across the page at this speed (never more than the record)."""
+        return page_duration_s(self.paper.speed_mm_per_s, self.record_duration_s or None)
+
+    @property
+    def gains(self) -> Mapping[str, float]:
+        return dict(self.lead_gains)
 
     def layout(self) -> PageLayout:
         """The page for this state (an empty sheet when no record is open)."""
-        if self.record is None:
-            return compute_layout((), 0.0, self.paper, page_duration_s=self.page_duration_s)
+        leads = self.record.lead_names if self.record is not None else ()
         return compute_layout(
-            self.record.lead_names,
-            self.record.duration_s,
+            leads,
             self.paper,
-            start_s=self.start_s,
+            kind=self.layout_kind,
             page_duration_s=self.page_duration_s,
+            rhythm_leads=self.rhythm_leads,
+            lead_gains=self.gains,
         )
 
     def page_changed(self, other: ViewerState) -> bool:
-        """Whether going from ``other`` to this state needs the page items rebuilt."""
-        return (
-            self.record is not other.record
-            or self.paper != other.paper
-            or self.start_s != other.start_s
-            or self.page_duration_s != other.page_duration_s
+        """Whether going from ``other`` to this state changes what is on the page."""
+        if self.record is not other.record:  # records are compared by identity, not content
+            return True
+        return any(
+            getattr(self, f.name) != getattr(other, f.name)
+            for f in fields(self)
+            if f.name not in _NOT_ON_PAGE
         )
+
+    # -- transitions -----------------------------------------------------------------------
+    def _clamped(self, start_s: float) -> float:
+        return clamp_start(start_s, self.record_duration_s, self.page_duration_s)
+
+    def with_record(self, record: Record | None) -> ViewerState:
+        """A new record starts at its beginning without calipers; display choices are kept."""
+        return replace(self, record=record, start_s=0.0, calipers=())
+
+    def with_layout(self, kind: LayoutKind) -> ViewerState:
+        if kind not in LAYOUT_KINDS:
+            raise ValueError(f"unknown layout {kind!r}")
+        return replace(self, layout_kind=kind, calipers=())
+
+    def next_layout(self, steps: int = 1) -> ViewerState:
+        i = LAYOUT_KINDS.index(self.layout_kind)
+        return self.with_layout(LAYOUT_KINDS[(i + steps) % len(LAYOUT_KINDS)])
+
+    def with_speed(self, speed_mm_per_s: float) -> ViewerState:
+        new = replace(self, paper=replace(self.paper, speed_mm_per_s=speed_mm_per_s))
+        return replace(new, start_s=new._clamped(self.start_s))
+
+    def zoomed(self, steps: int) -> ViewerState:
+        """Faster paper (``steps`` > 0: less time, more detail) or slower."""
+        return self.with_speed(zoom_speed(self.paper.speed_mm_per_s, steps))
+
+    def with_gain(self, gain_mm_per_mv: float) -> ViewerState:
+        return replace(self, paper=replace(self.paper, gain_mm_per_mv=gain_mm_per_mv))
+
+    def with_lead_gain(self, lead: str, gain_mm_per_mv: float | None) -> ViewerState:
+        """Give ``lead`` its own gain; ``None`` (or the page gain) returns it to the page gain."""
+        gains = dict(self.lead_gains)
+        gains.pop(lead, None)
+        if gain_mm_per_mv is not None and gain_mm_per_mv != self.paper.gain_mm_per_mv:
+            gains[lead] = gain_mm_per_mv
+        return replace(self, lead_gains=tuple(sorted(gains.items())))
+
+    def with_rhythm_lead(self, lead: str) -> ViewerState:
+        rest = tuple(name for name in self.rhythm_leads if name != lead)
+        return replace(self, rhythm_leads=(lead, *rest), calipers=())
+
+    def with_filters(self, filters: DisplayFilters) -> ViewerState:
+        return replace(self, filters=filters)
+
+    def scrolled_to(self, start_s: float) -> ViewerState:
+        return replace(self, start_s=self._clamped(start_s))
+
+    def scrolled_by(self, delta_s: float) -> ViewerState:
+        return self.scrolled_to(self.start_s + delta_s)
+
+    def stepped(self, steps: float) -> ViewerState:
+        """Scroll by ``steps`` arrow steps (a tenth of a page each)."""
+        return self.scrolled_by(steps * ARROW_FRACTION * self.page_duration_s)
+
+    def paged(self, pages: int) -> ViewerState:
+        return self.scrolled_by(pages * self.page_duration_s)
+
+    def with_caliper(self, caliper: Caliper, *, replace_last: bool = False) -> ViewerState:
+        """Add ``caliper`` (or update the one being dragged); the oldest goes beyond four."""
+        kept = self.calipers[:-1] if replace_last and self.calipers else self.calipers
+        return replace(self, calipers=(*kept, caliper)[-MAX_CALIPERS:])
+
+    def without_calipers(self) -> ViewerState:
+        return replace(self, calipers=())
 
 
 def view_rect_mm(
@@ -93,6 +196,7 @@ def describe_scale(
     true_px_per_mm: float,
     screen_size_known: bool,
     page_fits: bool,
+    calibrated: bool = False,
 ) -> str:
     """One line for the status bar saying how the paper relates to real millimetres.
 
@@ -101,8 +205,13 @@ def describe_scale(
     if scale_mode == "fit":
         return f"Fitted to window: {100 * px_per_mm / true_px_per_mm:.0f} % of true size"
     text = "True size (1 mm of paper = 1 mm on screen)"
-    if not screen_size_known:
-        text = "Approximately true size (the screen did not report its physical size)"
+    if calibrated:
+        text = "True size (screen calibrated with a ruler)"
+    elif not screen_size_known:
+        text = (
+            "Approximately true size (the screen did not report its physical size; "
+            "View → Calibrate Screen)"
+        )
     if not page_fits:
         text += " · page larger than window: drag to pan, or View → Fit page to window"
     return text

@@ -1,8 +1,10 @@
-"""``QtMainWindow``: menus, file opening, drag and drop, and the parts laid out together.
+"""``QtMainWindow``: the parts laid out together, file opening, drag and drop, settings.
 
-The window owns the current :class:`~ecgviewer.controllers.viewer.ViewerState` and hands it to
-the widgets; it draws nothing itself. A file that cannot be opened produces a message box
-with the reader's explanation and leaves the record already shown in place.
+The window owns the current :class:`~ecgviewer.controllers.viewer.ViewerState` and hands each
+new one to the widgets, which touch only what changed; it draws nothing itself. Menus and
+shortcuts live in :mod:`ecgviewer.ui.qt_actions`, dialogs in :mod:`ecgviewer.ui.qt_dialogs`.
+A file that cannot be opened produces a message box with the reader's explanation and leaves
+the record already shown in place.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -20,16 +22,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QVBoxLayout,
     QWidget,
 )
 
-from ecgviewer.controllers.record_info import describe_record
+from ecgviewer.controllers.calipers import Caliper, is_click
+from ecgviewer.controllers.navigation import format_time, parse_time
+from ecgviewer.controllers.record_info import describe_display, describe_record
 from ecgviewer.controllers.viewer import ViewerState
 from ecgviewer.io import RecordError, open_record
 from ecgviewer.io.record import Record
+from ecgviewer.ui.qt_actions import QtViewerActions, Transition
+from ecgviewer.ui.qt_dialogs import QtCalibrationDialog, ask_time
 from ecgviewer.ui.qt_ecg_view import QtEcgView
+from ecgviewer.ui.qt_overview import QtOverview
 from ecgviewer.ui.qt_recent_files import QtRecentFilesMenu
 from ecgviewer.ui.qt_record_info import QtRecordInfo
+from ecgviewer.ui.qt_settings import load_state, restore_window, save_state, save_window
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +56,6 @@ FILE_FILTERS = ";;".join(
 )
 
 
-def _settings_dir(settings: QSettings) -> str:
-    return str(settings.value("last_dir", str(Path.home())))
-
-
 class QtMainWindow(QMainWindow):
     """The viewer window. ``settings`` defaults to the user's ``ecgviewer`` QSettings."""
 
@@ -62,7 +67,14 @@ class QtMainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self._view = QtEcgView(self)
-        self.setCentralWidget(self._view)
+        self._overview = QtOverview(self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._view, 1)
+        column.addWidget(self._overview)
+        self.setCentralWidget(central)
         self._info = QtRecordInfo(self)
         self._info_dock = QDockWidget("Recording", self)
         self._info_dock.setObjectName("record_info_dock")
@@ -72,16 +84,25 @@ class QtMainWindow(QMainWindow):
 
         self._recent = QtRecentFilesMenu(self._settings, self)
         self._recent.pathChosen.connect(self.open_path)
-        self._fit_action = QAction("&Fit Page to Window", self, checkable=True)
-        self._fit_action.setShortcut(QKeySequence("Ctrl+0"))
-        self._fit_action.toggled.connect(self._on_fit_toggled)
-        self._build_menus()
+        self._actions = QtViewerActions(self, self, self._recent)
+        self._actions.view_menu.addAction(self._info_dock.toggleViewAction())
 
         self._scale_label = QLabel(self)
+        self._caliper_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self._caliper_label)
         self.statusBar().addPermanentWidget(self._scale_label)
-        self._view.scaleChanged.connect(lambda _ppm, text: self._scale_label.setText(text))
+        self._view.scaleChanged.connect(self._on_scale)
+        self._view.caliperDragged.connect(self._on_caliper)
+        self._view.leadMenuRequested.connect(self._on_lead_menu)
+        self._overview.startRequested.connect(
+            lambda t: self.update_state(lambda s: s.scrolled_to(t))
+        )
+        self._display_notes: tuple[str, ...] = ()
+        self._saved: dict[str, str] | None = None
+        self.set_state(load_state(self._settings, self._state))
+        self._view.setFocus()
 
-    # -- public API -------------------------------------------------------------------------
+    # -- public API ----------------------------------------------------------------------------
     @property
     def state(self) -> ViewerState:
         return self._state
@@ -95,6 +116,10 @@ class QtMainWindow(QMainWindow):
         return self._view
 
     @property
+    def overview(self) -> QtOverview:
+        return self._overview
+
+    @property
     def info(self) -> QtRecordInfo:
         return self._info
 
@@ -102,16 +127,39 @@ class QtMainWindow(QMainWindow):
     def recent_menu(self) -> QtRecentFilesMenu:
         return self._recent
 
+    @property
+    def viewer_actions(self) -> QtViewerActions:
+        return self._actions
+
+    @property
+    def caliper_text(self) -> str:
+        return str(self._caliper_label.text())
+
     def set_state(self, state: ViewerState) -> None:
-        """Show ``state``; widgets are told only about what changed."""
+        """Show ``state``; each widget is told and touches only what changed for it."""
         old, self._state = self._state, state
         self._view.set_state(state)
-        if state.record is not old.record:
-            record = state.record
-            summary = describe_record(record, self._view.page_layout) if record else None
-            self._info.set_summary(summary)
-            self.setWindowTitle(f"{record.record_name} — {APP_TITLE}" if record else APP_TITLE)
-        self._fit_action.setChecked(state.scale_mode == "fit")
+        self._overview.set_state(state)
+        self._actions.sync(state)
+        self._refresh_info(force=state.record is not old.record)
+        if state.calipers != old.calipers:
+            self._caliper_label.setText(state.calipers[-1].describe() if state.calipers else "")
+        self._saved = save_state(self._settings, state, self._saved)
+
+    def _refresh_info(self, force: bool = False) -> None:
+        """Update the record panel when the record or what the screen does to it changed."""
+        state, layout = self._state, self._view.page_layout
+        notes = describe_display(state, layout, self._view.px_per_mm)
+        if not force and notes == self._display_notes:
+            return
+        self._display_notes = notes
+        record = state.record
+        self._info.set_summary(describe_record(record, layout) if record else None, notes)
+        self.setWindowTitle(f"{record.record_name} — {APP_TITLE}" if record else APP_TITLE)
+
+    def update_state(self, transition: Transition) -> None:
+        """Apply a pure transition to the current state."""
+        self.set_state(transition(self._state))
 
     def set_record(self, record: Record | None) -> None:
         self.set_state(self._state.with_record(record))
@@ -153,34 +201,56 @@ class QtMainWindow(QMainWindow):
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text)
 
-    # -- menus and actions ------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = file_menu.addAction("&Open…")
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_file)
-        file_menu.addMenu(self._recent)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit")
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
+    def go_to_time(self, text: str) -> bool:
+        """Scroll so the page starts at the time in ``text``; explain in the status bar if bad."""
+        try:
+            t = parse_time(text)
+        except ValueError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return False
+        self.update_state(lambda s: s.scrolled_to(t))
+        return True
 
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self._fit_action)
-        view_menu.addAction(self._info_dock.toggleViewAction())
-
+    # -- commands (menus) ----------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open ECG recording", _settings_dir(self._settings), FILE_FILTERS
-        )
+        start = str(self._settings.value("last_dir", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, "Open ECG recording", start, FILE_FILTERS)
         if path:
             self._settings.setValue("last_dir", str(Path(path).parent))
             self.open_path(path)
 
-    def _on_fit_toggled(self, checked: bool) -> None:
-        mode = "fit" if checked else "true"
-        if mode != self._state.scale_mode:
-            self.set_state(replace(self._state, scale_mode=mode))
+    def go_to_time_dialog(self) -> None:
+        text = ask_time(self, format_time(self._state.start_s, self._state.record_duration_s))
+        if text is not None:
+            self.go_to_time(text)
+
+    def calibrate_screen(self) -> None:
+        dialog = QtCalibrationDialog(
+            self._view.calibrated_px_per_mm(), self._state.screen_factor, self
+        )
+        try:
+            if dialog.exec() != QtCalibrationDialog.DialogCode.Accepted:
+                return
+            factor = dialog.factor()
+        except ValueError as exc:
+            QMessageBox.warning(self, "Screen calibration", str(exc))
+            return
+        finally:
+            dialog.deleteLater()
+        self.set_state(replace(self._state, screen_factor=factor))
+
+    def _on_caliper(self, caliper: Caliper, started: bool, finished: bool) -> None:
+        state = self._state.with_caliper(caliper, replace_last=not started)
+        if finished and is_click(caliper):
+            state = replace(state, calipers=state.calipers[:-1])
+        self.set_state(state)
+
+    def _on_scale(self, _px_per_mm: float, text: str) -> None:
+        self._scale_label.setText(text)
+        self._refresh_info()
+
+    def _on_lead_menu(self, lead: str, at: QPoint) -> None:
+        self._actions.show_lead_menu(lead, at)
 
     def _show_open_error(self, name: str, message: str) -> None:
         kept = "The recording already open is still shown." if self.record else ""
@@ -191,7 +261,11 @@ class QtMainWindow(QMainWindow):
         )
         self.statusBar().showMessage(f"Could not open {name}", 10_000)
 
-    # -- drag and drop ----------------------------------------------------------------------
+    # -- window --------------------------------------------------------------------------------
+    def restore_window(self) -> bool:
+        """Restore the saved geometry and docks; ``False`` on a first run."""
+        return restore_window(self._settings, self)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
@@ -209,5 +283,7 @@ class QtMainWindow(QMainWindow):
         self.open_path((headers or paths)[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        save_state(self._settings, self._state, self._saved)
+        save_window(self._settings, self)
         self._settings.sync()
         super().closeEvent(event)

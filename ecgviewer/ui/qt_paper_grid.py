@@ -15,8 +15,10 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from ecgviewer.controllers.paper import GridGeometry, PaperSpec, grid_geometry
 
 PAPER_COLOUR = QColor(255, 251, 250)
-MINOR_COLOUR = QColor(246, 196, 196)
-MAJOR_COLOUR = QColor(226, 122, 122)
+#: Pale minor and stronger major lines, so the 5 mm squares read at a glance and the grid
+#: never competes with the 1-pixel black trace.
+MINOR_COLOUR = QColor(249, 214, 214)
+MAJOR_COLOUR = QColor(232, 140, 140)
 #: Below this spacing in screen pixels, minor lines are not drawn (only major ones).
 MIN_MINOR_SPACING_PX = 2.5
 

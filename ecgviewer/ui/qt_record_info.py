@@ -22,8 +22,8 @@ def _list(items: tuple[str, ...], empty: str, colour: str = "") -> str:
     return f'<ul style="margin-left:-20px">{rows}</ul>'
 
 
-def summary_html(summary: RecordSummary | None) -> str:
-    """The panel's rich text; every conversion and issue is a visible list item."""
+def summary_html(summary: RecordSummary | None, display: tuple[str, ...] = ()) -> str:
+    """The panel's rich text; every conversion, issue and display change is a list item."""
     if summary is None:
         return _EMPTY_HTML
     rows = "".join(
@@ -38,6 +38,9 @@ def summary_html(summary: RecordSummary | None) -> str:
         f"<h4>Signal problems ({len(summary.issues)})</h4>",
         _list(summary.issues, "None found.", colour="#a00000"),
     ]
+    if display:
+        parts.append("<h4>On screen only (the recording is unchanged)</h4>")
+        parts.append(_list(display, ""))
     if summary.notes:
         parts.append("<h4>Notes in the file</h4>")
         parts.append(_list(tuple(f"{k}: {v}" for k, v in summary.notes), ""))
@@ -54,5 +57,5 @@ class QtRecordInfo(QTextBrowser):
         self.viewport().setAcceptDrops(False)
         self.set_summary(None)
 
-    def set_summary(self, summary: RecordSummary | None) -> None:
-        self.setHtml(summary_html(summary))
+    def set_summary(self, summary: RecordSummary | None, display: tuple[str, ...] = ()) -> None:
+        self.setHtml(summary_html(summary, display))

@@ -6,23 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
-from pytestqt.qtbot import QtBot
 
 from ecgviewer.io import STANDARD_LEADS
 from ecgviewer.ui.app import demo_record_path
 from ecgviewer.ui.qt_main_window import QtMainWindow
 from tests.io.wfdb_helpers import write_record
-
-
-@pytest.fixture
-def window(qtbot: QtBot, settings: QSettings) -> QtMainWindow:
-    win = QtMainWindow(settings=settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 800)
-    win.show()
-    return win
 
 
 def test_demo_record_is_bundled_and_opens(window: QtMainWindow) -> None:
