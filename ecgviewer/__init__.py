@@ -4,4 +4,4 @@ Heavy libraries (Qt, torch, reportlab) are imported lazily by the layers that ne
 ``import ecgviewer`` stays cheap.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -12,8 +12,9 @@ from typing import Any
 SCHEMA_VERSION = 1
 
 MEASUREMENT_KEYS: tuple[str, ...] = (
-    "hr_bpm", "rr_ms", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms", "qtc_fridericia_ms",
-    "p_axis_deg", "qrs_axis_deg", "t_axis_deg",
+    "hr_bpm", "rr_ms", "rr_sd_ms", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms",
+    "qtc_fridericia_ms", "qtc_framingham_ms", "qtc_hodges_ms", "p_axis_deg", "qrs_axis_deg",
+    "t_axis_deg",
 )  # fmt: skip
 BEAT_KEYS: tuple[str, ...] = (
     "time_s",
@@ -76,6 +77,7 @@ class AnalysisResult:
     measurements: dict[str, float | None] = field(
         default_factory=lambda: dict.fromkeys(MEASUREMENT_KEYS)
     )
+    measurement_notes: dict[str, str] = field(default_factory=dict)
     beats: tuple[dict[str, float | str | None], ...] = ()
     classes: dict[str, ClassFinding] = field(default_factory=dict)
     anomaly: AnomalyFinding | None = None
@@ -98,6 +100,9 @@ class AnalysisResult:
             "patient": dict(s.patient),
             "notices": list(self.notices),
             "measurements": {k: self.measurements.get(k) for k in MEASUREMENT_KEYS},
+            "measurement_notes": {
+                k: v for k, v in self.measurement_notes.items() if k in MEASUREMENT_KEYS
+            },
             "beats": [{k: b.get(k) for k in BEAT_KEYS} for b in self.beats],
             "classes": {
                 name: {"probability": c.probability, "threshold": c.threshold, "flagged": c.flagged}
@@ -132,6 +137,7 @@ def error_json_dict(record: str, kind: str, message: str) -> dict[str, Any]:
         "patient": {},
         "notices": [],
         "measurements": dict.fromkeys(MEASUREMENT_KEYS),
+        "measurement_notes": {},
         "beats": [],
         "classes": {},
         "anomaly": None,

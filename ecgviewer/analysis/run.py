@@ -1,20 +1,21 @@
 """``run_analysis(request) -> AnalysisResult``: pure and synchronous, no Qt.
 
-The UI's worker and the headless ``ecgviewer analyze`` both call this one function. Later
-steps (measurements, classifier, anomaly model, beat labels) plug in here; until one exists,
-its fields stay null and a notice says it did not run, so nothing is ever invented.
+The UI's worker and the headless ``ecgviewer analyze`` both call this one function. Each step
+plugs in here: the measurements (:mod:`ecgviewer.analysis.measurements`) now; the classifier,
+anomaly model and beat labels later — until one exists, its fields stay null and a notice says
+it did not run, so nothing is ever invented.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ecgviewer.analysis.measurements import run_measurements
 from ecgviewer.analysis.result import AnalysisResult, RecordSummary
 from ecgviewer.io.record import Record
 
 #: Analyses that this version does not perform yet; each is reported in ``notices``.
 NOT_YET_AVAILABLE: tuple[str, ...] = (
-    "Measurements (intervals, axes, beats) are not available in this version.",
     "No classifier is bundled yet: no AI findings were computed.",
     "No anomaly model is bundled yet: no anomaly score was computed.",
 )
@@ -65,9 +66,13 @@ def record_notices(record: Record) -> list[str]:
 def run_analysis(request: AnalysisRequest) -> AnalysisResult:
     """Analyse one record. Pure: same request, same result; never touches files."""
     record = request.record
-    notices = record_notices(record) + list(NOT_YET_AVAILABLE)
+    step = run_measurements(record)
+    notices = record_notices(record) + list(step.notices) + list(NOT_YET_AVAILABLE)
     return AnalysisResult(
         summary=summarize_record(record, request.display_path),
         notices=tuple(notices),
+        measurements=step.values,
+        measurement_notes=step.notes,
+        beats=step.beats,
         generation=request.generation,
     )
