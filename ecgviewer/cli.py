@@ -42,6 +42,15 @@ def _analyze_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", help="files, folders (searched recursively) or globs")
     parser.add_argument("--out", required=True, type=Path, help="folder for the JSON files")
+    parser.add_argument(
+        "--pdf", action="store_true", help="also write a PDF report next to each JSON (A4)"
+    )
+    parser.add_argument(
+        "--combined",
+        action="store_true",
+        help="one PDF for all records, OUT/report.pdf, instead (implies --pdf); a record that "
+        "cannot be opened gets a page saying why",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     return parser
 
@@ -105,10 +114,13 @@ def analyze(argv: Sequence[str]) -> int:
     used: set[Path] = set()
     failed = 0
     t0 = time.perf_counter()
+    combined = _combined_writer(args.out) if args.combined else None
     for path, root in records:
+        record = result = None
         try:
             record = open_record(path)
-            data = run_analysis(AnalysisRequest(record, display_path=str(path))).to_json_dict()
+            result = run_analysis(AnalysisRequest(record, display_path=str(path)))
+            data = result.to_json_dict()
         except RecordError as exc:
             failed += 1
             data = error_json_dict(str(path), exc.kind, exc.message)
@@ -119,9 +131,15 @@ def analyze(argv: Sequence[str]) -> int:
         target = _json_path(args.out, path, root, used)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(_clean(data), indent=2, allow_nan=False) + "\n")
+        if args.pdf or combined is not None:
+            pdf = target.with_suffix(".pdf")
+            failed += not _write_pdf(pdf, path, record, result, data, combined)
         if not args.quiet:
             status = "error: " + data["error"]["message"] if data["error"] else "ok"
             print(f"{path} -> {target} ({status})")
+    if combined is not None:
+        summary = combined.close()
+        print(f"Combined PDF {summary.path}: {summary.pages} pages", file=sys.stderr)
     elapsed = time.perf_counter() - t0
     print(
         f"{len(records) - failed} of {len(records)} records analysed, {failed} with errors, "
@@ -129,6 +147,39 @@ def analyze(argv: Sequence[str]) -> int:
         file=sys.stderr,
     )
     return 1 if failed else 0
+
+
+def _combined_writer(out: Path) -> Any:
+    from ecgviewer.report import ReportWriter
+
+    return ReportWriter(out / "report.pdf")
+
+
+def _write_pdf(
+    target: Path, path: Path, record: Any, result: Any, data: dict[str, Any], combined: Any
+) -> bool:
+    """The PDF of one record (or its page in the combined PDF); ``False`` when it failed.
+
+    A record that could not be opened gets no PDF of its own (its JSON says why), but a page in
+    the combined one.
+    """
+    from ecgviewer.report import UnreadableRecord, report_item, write_report
+
+    try:
+        if result is None:
+            if combined is not None:
+                error = data["error"]
+                combined.add(UnreadableRecord(str(path), error["type"], error["message"]))
+            return True
+        item = report_item(record, result)
+        if combined is not None:
+            combined.add(item)
+        else:
+            write_report(target, [item])
+        return True
+    except Exception:  # a report that fails must not stop a batch
+        log.exception("PDF report failed for %s", path)
+        return False
 
 
 def worklist(argv: Sequence[str]) -> int:
