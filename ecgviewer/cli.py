@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import sys
 import time
 from collections.abc import Sequence
@@ -77,17 +76,6 @@ def _worklist_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _clean(value: Any) -> Any:
-    """JSON has no NaN: anything not finite becomes null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
 def _json_path(out: Path, path: Path, root: Path | None, used: set[Path]) -> Path:
     rel = path.relative_to(root).with_suffix(".json") if root else Path(path.stem + ".json")
     target = out / rel
@@ -101,7 +89,7 @@ def _json_path(out: Path, path: Path, root: Path | None, used: set[Path]) -> Pat
 
 def analyze(argv: Sequence[str]) -> int:
     """``ecgviewer analyze``: returns 0 when every record was analysed, 1 when some failed."""
-    from ecgviewer.analysis import AnalysisRequest, error_json_dict, run_analysis
+    from ecgviewer.analysis import AnalysisRequest, error_json_dict, json_safe, run_analysis
     from ecgviewer.io import RecordError, open_record
     from ecgviewer.io.discover import find_records
 
@@ -130,7 +118,7 @@ def analyze(argv: Sequence[str]) -> int:
             data = error_json_dict(str(path), "internal_error", f"{type(exc).__name__}: {exc}")
         target = _json_path(args.out, path, root, used)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(_clean(data), indent=2, allow_nan=False) + "\n")
+        target.write_text(json.dumps(json_safe(data), indent=2, allow_nan=False) + "\n")
         if args.pdf or combined is not None:
             pdf = target.with_suffix(".pdf")
             failed += not _write_pdf(pdf, path, record, result, data, combined)

@@ -10,6 +10,7 @@ from ecgviewer.analysis.result import (
     ModelInfo,
     RecordSummary,
     error_json_dict,
+    json_safe,
 )
 from ecgviewer.analysis.run import AnalysisRequest, run_analysis
 
@@ -24,5 +25,6 @@ __all__ = [
     "ModelInfo",
     "RecordSummary",
     "error_json_dict",
+    "json_safe",
     "run_analysis",
 ]

@@ -6,6 +6,7 @@ record's first sample.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,6 +121,17 @@ class AnalysisResult:
             },
             "error": None,
         }
+
+
+def json_safe(value: Any) -> Any:
+    """JSON has no NaN or infinity: anything not finite becomes ``None`` (null), recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def error_json_dict(record: str, kind: str, message: str) -> dict[str, Any]:

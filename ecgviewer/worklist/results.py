@@ -11,6 +11,8 @@ import math
 import sqlite3
 from typing import Any
 
+from ecgviewer.analysis import json_safe
+
 #: Measurement columns of ``results``, named as in the analysis JSON.
 MEASUREMENT_COLUMNS: tuple[str, ...] = (
     "hr_bpm", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms", "qtc_fridericia_ms",
@@ -85,17 +87,6 @@ def record_fields(data: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _clean(value: Any) -> Any:
-    """JSON has no NaN: anything not finite becomes null (as ``ecgviewer analyze`` writes)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
 def save_findings(
     conn: sqlite3.Connection, content_hash: str, version: str, data: dict[str, Any]
 ) -> None:
@@ -121,7 +112,7 @@ def save_result(
     """
     columns = result_columns(data)
     names = ["content_hash", "analysis_version", "analysed_utc", "result_json", *columns]
-    values = [content_hash, version, now_utc, json.dumps(_clean(data), allow_nan=False)]
+    values = [content_hash, version, now_utc, json.dumps(json_safe(data), allow_nan=False)]
     updates = ", ".join(f"{n} = excluded.{n}" for n in names[2:])
     conn.execute(
         f"INSERT INTO results ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
