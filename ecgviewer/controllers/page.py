@@ -22,6 +22,7 @@ from ecgviewer.controllers.annotations import (
 )
 from ecgviewer.controllers.display_filters import FilteredBlocks, filter_caption
 from ecgviewer.controllers.layout import PageLayout
+from ecgviewer.controllers.measurements_view import FiducialTicks, fiducial_ticks
 from ecgviewer.controllers.navigation import format_time
 from ecgviewer.controllers.traces import DEFAULT_PX_PER_MM, Trace, page_traces
 from ecgviewer.controllers.viewer import ViewerState
@@ -41,6 +42,8 @@ class Page:
     caption: str
     #: The record and the time span shown.
     time_text: str
+    #: Measured fiducials (P on/off, QRS on/off, T off) as ticks; empty until measured.
+    fiducial_ticks: tuple[FiducialTicks, ...] = ()
 
     @property
     def n_points(self) -> int:
@@ -118,6 +121,7 @@ class PageBuilder:
         )
         beats = beat_markers(self._beats, layout, start, record.fs_hz) if state.show_beats else ()
         waves = wave_ticks(self._waves, layout, start, record.fs_hz) if state.show_waves else ()
+        fiducials = fiducial_ticks(state.fiducials, layout, start) if state.show_fiducials else ()
         return Page(
             layout=layout,
             start_s=start,
@@ -126,4 +130,5 @@ class PageBuilder:
             wave_ticks=waves,
             caption=caption,
             time_text=time_caption(record, start, layout.page_duration_s),
+            fiducial_ticks=fiducials,
         )

@@ -21,6 +21,7 @@ from ecgviewer.controllers.layout import (
     PageLayout,
     compute_layout,
 )
+from ecgviewer.controllers.measurements_view import BeatFiducials
 from ecgviewer.controllers.navigation import ARROW_FRACTION, clamp_start, zoom_speed
 from ecgviewer.controllers.paper import PaperSpec, page_duration_s
 from ecgviewer.io.record import Record
@@ -50,6 +51,10 @@ class ViewerState:
     scale_mode: ScaleMode = "true"
     show_beats: bool = True
     show_waves: bool = True
+    #: Global P on/off, QRS on/off and T off of every measured beat as ticks on the traces.
+    show_fiducials: bool = True
+    #: Those fiducials, once measured off the GUI thread (``None`` before; compared by identity).
+    fiducials: BeatFiducials | None = None
     calipers: tuple[Caliper, ...] = ()
     #: When on, a plain drag on the paper makes a caliper (Shift+drag always does).
     caliper_mode: bool = False
@@ -98,7 +103,11 @@ class ViewerState:
 
     def with_record(self, record: Record | None) -> ViewerState:
         """A new record starts at its beginning without calipers; display choices are kept."""
-        return replace(self, record=record, start_s=0.0, calipers=())
+        return replace(self, record=record, start_s=0.0, calipers=(), fiducials=None)
+
+    def with_fiducials(self, fiducials: BeatFiducials | None) -> ViewerState:
+        """The measured fiducials of the record shown."""
+        return replace(self, fiducials=fiducials)
 
     def with_layout(self, kind: LayoutKind) -> ViewerState:
         if kind not in LAYOUT_KINDS:

@@ -33,8 +33,10 @@ class ViewerWindow(Protocol):
     def state(self) -> ViewerState: ...
     def update_state(self, transition: Transition) -> None: ...
     def choose_file(self) -> None: ...
+    def open_worklist(self) -> object: ...
     def go_to_time_dialog(self) -> None: ...
     def calibrate_screen(self) -> None: ...
+    def export_pdf(self) -> None: ...
 
 
 def _cycle(options: tuple[float | None, ...], current: float | None) -> float | None:
@@ -116,7 +118,11 @@ class QtViewerActions(QObject):
         self._add(
             menu, "open", "&Open…", shortcut=QKeySequence.StandardKey.Open, command=v.choose_file
         )
+        self._add(menu, "worklist", "Open Folder as &Worklist…", command=v.open_worklist)
         menu.addMenu(recent)
+        self._add(
+            menu, "export_pdf", "&Export PDF…", shortcut=["Ctrl+E", "Ctrl+P"], command=v.export_pdf
+        )
         menu.addSeparator()
         self._add(menu, "quit", "&Quit", shortcut="Ctrl+Q", command=self._window.close)
 
@@ -189,6 +195,14 @@ class QtViewerActions(QObject):
             lambda s: replace(s, show_waves=not s.show_waves),
             shortcut="W",
             checked=lambda s: s.show_waves,
+        )
+        self._add(
+            menu,
+            "fiducials",
+            "&Measured Fiducials (P on/off, QRS on/off, T off)",
+            lambda s: replace(s, show_fiducials=not s.show_fiducials),
+            shortcut="M",
+            checked=lambda s: s.show_fiducials,
         )
         menu.addSeparator()
         self._add(

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QPen
 from ecgviewer.controllers.annotations import WAVES
 from ecgviewer.controllers.calipers import CaliperShape
 from ecgviewer.controllers.layout import SEPARATOR_HALF_MM, PageLayout
+from ecgviewer.controllers.measurements_view import FIDUCIALS, Fiducial
 from ecgviewer.controllers.page import Page
 from ecgviewer.controllers.paper import PaperSpec, calibration_pulse
 from ecgviewer.ui.qt_calipers import QtCalipers
@@ -29,6 +30,17 @@ LABEL_COLOUR = QColor(0, 0, 0)
 CAPTION_COLOUR = QColor(60, 30, 30)
 #: Wave marks in colours that stand off the pink paper (no red: it would vanish in the grid).
 WAVE_COLOURS = {"P": QColor(0, 90, 230), "QRS": QColor(120, 0, 160), "T": QColor(0, 140, 50)}
+#: Measured fiducial ticks: the wave's colour, half transparent, so the trace stays on top.
+FIDUCIAL_COLOURS: dict[Fiducial, QColor] = {
+    name: QColor(c.red(), c.green(), c.blue(), 150)
+    for name, c in (
+        ("p_on", WAVE_COLOURS["P"]),
+        ("p_off", WAVE_COLOURS["P"]),
+        ("qrs_on", WAVE_COLOURS["QRS"]),
+        ("qrs_off", WAVE_COLOURS["QRS"]),
+        ("t_off", WAVE_COLOURS["T"]),
+    )
+}
 #: One device-independent pixel, antialiased: Qt draws 1 px antialiased lines ten times faster
 #: than wider ones (0.8 ms against 11 ms for a 10 s two-lead page), which is what keeps a
 #: Holter scrolling at screen rate; on a 96 dpi screen it is 0.26 mm, like a printed trace.
@@ -70,6 +82,10 @@ class QtEcgPage(pg.ItemGroup):
         self._waves = {
             wave: pg.PlotCurveItem(pen=_pen(WAVE_COLOURS[wave], 1.5), connect="pairs", parent=self)
             for wave in WAVES
+        }
+        self._fiducials = {
+            name: pg.PlotCurveItem(pen=_pen(FIDUCIAL_COLOURS[name], 1.0), parent=self)
+            for name in FIDUCIALS
         }
         self._caption = _text("", 0, 0, CAPTION_COLOUR, 8.0, False)
         self._time = _text("", 0, 0, CAPTION_COLOUR, 8.0, False)
@@ -120,6 +136,11 @@ class QtEcgPage(pg.ItemGroup):
         return dict(self._waves)
 
     @property
+    def fiducial_curves(self) -> dict[Fiducial, pg.PlotCurveItem]:
+        """One segment-pairs curve per measured fiducial (empty when hidden or not measured)."""
+        return dict(self._fiducials)
+
+    @property
     def caption_text(self) -> str:
         return str(self._caption.toPlainText())
 
@@ -156,6 +177,13 @@ class QtEcgPage(pg.ItemGroup):
             else:
                 curve.setData([], [])
         self._legend.setVisible(any(t.x_mm.size for t in page.wave_ticks))
+        measured = {t.fiducial: t for t in page.fiducial_ticks}
+        for name, curve in self._fiducials.items():
+            fid = measured.get(name)
+            if fid is not None and fid.x_mm.size:
+                curve.setData(fid.x_mm, fid.y_mm, connect="pairs")
+            else:
+                curve.setData([], [])
         if self._caption.toPlainText() != page.caption:
             self._caption.setText(page.caption)
         if self._time.toPlainText() != page.time_text:

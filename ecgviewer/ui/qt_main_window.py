@@ -35,6 +35,7 @@ from ecgviewer.io.record import Record
 from ecgviewer.ui.qt_actions import QtViewerActions, Transition
 from ecgviewer.ui.qt_dialogs import QtCalibrationDialog, ask_time
 from ecgviewer.ui.qt_ecg_view import QtEcgView
+from ecgviewer.ui.qt_measure_docks import QtMeasureDocks
 from ecgviewer.ui.qt_overview import QtOverview
 from ecgviewer.ui.qt_recent_files import QtRecentFilesMenu
 from ecgviewer.ui.qt_record_info import QtRecordInfo
@@ -82,10 +83,21 @@ class QtMainWindow(QMainWindow):
         self._info_dock.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._info_dock)
 
+        self._measure = QtMeasureDocks(self, self, self._settings)
+        # Median beats under the table, the recording's details a tab beside the table.
+        self.splitDockWidget(self._info_dock, self._measure.median_dock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self._info_dock, self._measure.table_dock)
+        self._measure.table_dock.raise_()
+        self.resizeDocks(
+            [self._info_dock, self._measure.median_dock], [360, 300], Qt.Orientation.Vertical
+        )
+
         self._recent = QtRecentFilesMenu(self._settings, self)
         self._recent.pathChosen.connect(self.open_path)
         self._actions = QtViewerActions(self, self, self._recent)
         self._actions.view_menu.addAction(self._info_dock.toggleViewAction())
+        self._actions.view_menu.addAction(self._measure.table_dock.toggleViewAction())
+        self._actions.view_menu.addAction(self._measure.median_dock.toggleViewAction())
 
         self._scale_label = QLabel(self)
         self._caliper_label = QLabel(self)
@@ -124,6 +136,11 @@ class QtMainWindow(QMainWindow):
         return self._info
 
     @property
+    def measure_docks(self) -> QtMeasureDocks:
+        """The measurement table, the median beats and their background worker."""
+        return self._measure
+
+    @property
     def recent_menu(self) -> QtRecentFilesMenu:
         return self._recent
 
@@ -142,6 +159,8 @@ class QtMainWindow(QMainWindow):
         self._overview.set_state(state)
         self._actions.sync(state)
         self._refresh_info(force=state.record is not old.record)
+        if state.record is not old.record:
+            self._measure.set_record(state.record)
         if state.calipers != old.calipers:
             self._caliper_label.setText(state.calipers[-1].describe() if state.calipers else "")
         self._saved = save_state(self._settings, state, self._saved)
@@ -219,6 +238,31 @@ class QtMainWindow(QMainWindow):
             self._settings.setValue("last_dir", str(Path(path).parent))
             self.open_path(path)
 
+    def open_worklist(self, folder: str | None = None) -> QWidget | None:
+        """Open ``folder`` (asked for when None) as a worklist window and start its analysis."""
+        from ecgviewer.ui.qt_worklist import QtWorklistWindow  # only when asked for
+        from ecgviewer.worklist import WorklistError
+
+        if folder is None:
+            start = str(self._settings.value("last_dir", str(Path.home())))
+            folder = QFileDialog.getExistingDirectory(self, "Open folder as worklist", start)
+            if not folder:
+                return None
+        try:
+            worklist = QtWorklistWindow(
+                folder, settings=self._settings, open_record=self.open_path, parent=self
+            )
+        except WorklistError as exc:
+            self._show_open_error(Path(folder).name, str(exc))
+            return None
+        worklist.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        worklist.show()
+        worklist.start_batch()
+        return worklist
+
+    def export_pdf(self) -> None:
+        self._measure.export_pdf()
+
     def go_to_time_dialog(self) -> None:
         text = ask_time(self, format_time(self._state.start_s, self._state.record_duration_s))
         if text is not None:
@@ -283,6 +327,7 @@ class QtMainWindow(QMainWindow):
         self.open_path((headers or paths)[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._measure.shutdown()  # no measuring thread may outlive the window
         save_state(self._settings, self._state, self._saved)
         save_window(self._settings, self)
         self._settings.sync()

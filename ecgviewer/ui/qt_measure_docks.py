@@ -1,0 +1,171 @@
+"""``QtMeasureDocks``: the measurement table and median-beat docks, fed by the measure worker.
+
+The window tells it which record is shown (:meth:`set_record`); it submits the record to
+:class:`~ecgviewer.ui.qt_measure_worker.QtMeasureWorker`, shows "measuring…", and when the
+current answer arrives fills both docks and hands the fiducials back to the window as a state
+transition (so the ticks scroll with the page like everything else on it). It also writes the
+PDF report of the record shown (File → Export PDF…).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
+
+from ecgviewer.controllers.measurements_view import beat_fiducials
+from ecgviewer.controllers.viewer import ViewerState
+from ecgviewer.dsp.measure import Measurements
+from ecgviewer.io.record import Record
+from ecgviewer.ui.qt_measure_worker import QtMeasureWorker
+from ecgviewer.ui.qt_measurements import QtMeasurements
+from ecgviewer.ui.qt_median_beats import QtMedianBeats
+
+log = logging.getLogger(__name__)
+Transition = Callable[[ViewerState], ViewerState]
+#: Save-dialog filters: the chosen one sets the paper (landscape, as the report's default).
+PDF_FILTERS: dict[str, str] = {
+    "PDF, A4 landscape (*.pdf)": "A4",
+    "PDF, Letter landscape (*.pdf)": "Letter",
+}
+
+
+class MeasuredWindow(Protocol):
+    @property
+    def state(self) -> ViewerState: ...
+    def update_state(self, transition: Transition) -> None: ...
+    def show_status(self, text: str) -> None: ...
+
+
+class QtMeasureDocks(QObject):
+    """Owns the worker and the two docks of ``window``."""
+
+    #: The current record's measurements arrived (after the docks were filled).
+    measurementsShown = Signal(object)
+
+    def __init__(self, window: QMainWindow, viewer: MeasuredWindow, settings: QSettings) -> None:
+        super().__init__(window)
+        self._window = window
+        self._viewer = viewer
+        self._settings = settings
+        self._record: Record | None = None
+        self._measurements: Measurements | None = None
+        self.worker = QtMeasureWorker(self)
+        self.worker.measured.connect(self._on_measured)
+        self.table = QtMeasurements(window)
+        self.medians = QtMedianBeats(window)
+        self.table_dock = self._dock("Measurements", "measurements_dock", self.table)
+        self.median_dock = self._dock("Median Beats", "median_beats_dock", self.medians)
+
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self._window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self._window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        return dock
+
+    @property
+    def measurements(self) -> Measurements | None:
+        """The measurements of the record shown (``None`` while measuring)."""
+        return self._measurements
+
+    def set_record(self, record: Record | None) -> None:
+        """A new record is shown: measure it in the background (older answers are dropped)."""
+        self._record = record
+        self._measurements = None
+        self.worker.submit(record)
+        if record is None:
+            self.table.set_empty()
+            self.medians.clear()
+        else:
+            self.table.set_measuring(record.record_name)
+            self.medians.clear("Measuring…")
+
+    def shutdown(self) -> None:
+        self.worker.shutdown()
+
+    def _on_measured(self, _generation: int, result: object, error: str) -> None:
+        if not isinstance(result, Measurements):
+            self.table.set_failed(error or "The measurements could not be computed.")
+            self.medians.clear(error)
+            return
+        self._measurements = result
+        self.table.set_measurements(result)
+        self.medians.set_measurements(result)
+        fiducials = beat_fiducials(result)
+        record = self._record
+        self._viewer.update_state(
+            lambda s: s.with_fiducials(fiducials) if s.record is record else s
+        )
+        self.measurementsShown.emit(result)
+
+    # -- PDF ------------------------------------------------------------------------------------
+    def export_pdf(self) -> str | None:
+        """Ask where, then write the report of the record shown; returns the path written."""
+        state = self._viewer.state
+        record = state.record
+        if record is None:
+            self._viewer.show_status("Open a recording first: there is nothing to export.")
+            return None
+        start = Path(str(self._settings.value("last_pdf_dir", str(Path.home()))))
+        path, chosen = QFileDialog.getSaveFileName(
+            self._window,
+            "Export PDF report",
+            str(start / f"{record.record_name}.pdf"),
+            ";;".join(PDF_FILTERS),
+        )
+        if not path:
+            return None
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        self._settings.setValue("last_pdf_dir", str(Path(path).parent))
+        page_size = PDF_FILTERS.get(chosen, "A4")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            summary = write_pdf(path, state, record, self._measurements, page_size)
+        except Exception as exc:  # a full disk or a report bug must not close the viewer
+            log.exception("PDF export failed for %s", record.record_name)
+            message = str(exc.strerror) if isinstance(exc, OSError) and exc.strerror else str(exc)
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(
+                self._window,
+                "Export PDF",
+                f"The report could not be written to {path}.\n\n{type(exc).__name__}: {message}",
+            )
+            return None
+        QApplication.restoreOverrideCursor()
+        self._viewer.show_status(f"Report written: {path} ({summary})")
+        return path
+
+
+def write_pdf(
+    path: str,
+    state: ViewerState,
+    record: Record,
+    measurements: Measurements | None,
+    page_size: str = "A4",
+) -> str:
+    """Analyse ``record`` and write its report with the viewer's speed, gain and filters."""
+    from ecgviewer.analysis import AnalysisRequest, run_analysis
+    from ecgviewer.report import ReportItem, options_from_viewer, report_item, write_report
+
+    result = run_analysis(AnalysisRequest(record, display_path=record.source_path))
+    item = (
+        ReportItem(record, result, measurements=measurements)
+        if measurements is not None
+        else report_item(record, result)
+    )
+    size = "Letter" if page_size == "Letter" else "A4"
+    summary = write_report(path, [item], options_from_viewer(state, size, "landscape"))
+    return f"{summary.pages} page(s), {size} landscape"
