@@ -163,14 +163,19 @@ def new_scores() -> dict[str, dict[str, Score]]:
     }
 
 
+def f1(s: Score) -> float:
+    """Harmonic mean of Se and PPV (%): one figure for marking what is there and only that."""
+    return 2 * s.se * s.ppv / (s.se + s.ppv) if s.se + s.ppv else 0.0
+
+
 def fmt(s: Score) -> str:
-    return f"{s.se:6.2f} {s.ppv:6.2f} {s.mean:6.1f} ± {s.sd:5.1f}"
+    return f"{s.se:6.2f} {s.ppv:6.2f} {f1(s):6.2f} {s.mean:6.1f} ± {s.sd:5.1f}"
 
 
 def print_table(title: str, table: str, mine: dict[str, dict[str, Score]],
                 theirs: dict[str, dict[str, Score]] | None) -> None:  # fmt: skip
     print(f"\n{title}")
-    head = f"{'fiducial':<11} {'Se %':>6} {'PPV %':>6} {'mean ± SD ms':>14}   n"
+    head = f"{'fiducial':<11} {'Se %':>6} {'PPV %':>6} {'F1 %':>6} {'mean ± SD ms':>14}   n"
     print(head + ("    |  neurokit2 dwt: " + head[12:] if theirs else ""))
     for f, s in mine[table].items():
         line = f"{f:<11} {fmt(s)} {s.tp:>5}"
