@@ -37,7 +37,9 @@ from ecgviewer.controllers.worklist_view import (
     Preset,
     WorklistViewState,
 )
+from ecgviewer.io import RecordError
 from ecgviewer.ui.qt_worklist_batch import QtWorklistBatch
+from ecgviewer.ui.qt_worklist_export import ask_pdf_path, write_reviewed_report
 from ecgviewer.ui.qt_worklist_model import QtWorklistModel
 from ecgviewer.ui.qt_worklist_review import QtReviewPanel
 from ecgviewer.worklist import (
@@ -181,7 +183,39 @@ class QtWorklistWindow(QMainWindow):
         row.addWidget(self.search, 1)
         row.addWidget(self.count_label)
         row.addWidget(hint)
+        self.export_button = QPushButton("Export PDF…")
+        self.export_button.setToolTip("The selected record's report with its review (Ctrl+E)")
+        self.export_button.clicked.connect(lambda: self.export_pdf())
+        QShortcut(QKeySequence("Ctrl+E"), self).activated.connect(lambda: self.export_pdf())
+        row.addWidget(self.export_button)
         return row
+
+    # -- export --------------------------------------------------------------------------------
+    def export_pdf(self, pdf_path: Path | None = None) -> Path | None:
+        """Write the selected record's PDF report with its current review decisions."""
+        record_id = self.current_record_id()
+        index = self.table.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        if record_id is None or row is None:
+            self.statusBar().showMessage("Select a record to export first.", 8000)
+            return None
+        record_path = self._store.root / row.rel_path
+        if pdf_path is None:
+            start = Path(str(self._settings.value("last_pdf_dir", str(Path.home()))))
+            pdf_path = ask_pdf_path(self, start, record_path.stem)
+            if pdf_path is None:
+                return None
+            self._settings.setValue("last_pdf_dir", str(pdf_path.parent))
+        try:
+            pages = write_reviewed_report(self._store, record_id, record_path, pdf_path)
+        except RecordError as exc:
+            self.statusBar().showMessage(f"No report: {exc.message}", 10_000)
+            return None
+        except OSError as exc:
+            self.statusBar().showMessage(f"The report could not be written: {exc}", 10_000)
+            return None
+        self.statusBar().showMessage(f"Report written: {pdf_path} ({pages} pages)", 10_000)
+        return pdf_path
 
     # -- batch ---------------------------------------------------------------------------------
     def start_batch(self) -> None:

@@ -218,3 +218,23 @@ def test_cancel_stops_a_running_batch_and_closing_leaves_no_thread(
     assert win.batch.running
     win.close()
     assert not win.batch.running
+
+
+def test_export_pdf_carries_the_review(worklist: QtWorklistWindow, tmp_path: Path) -> None:
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    assert worklist.export_pdf(tmp_path / "none.pdf") is None  # nothing selected yet
+    worklist.table.setCurrentIndex(worklist.model.index(0, 1))
+    row = worklist.model.row_at(0)
+    finding = row.flagged[0]
+    worklist.review_panel.reviewer.setText("Dr Export")
+    worklist.review_panel.buttons[(finding, "reject")].click()
+    worklist.table.setCurrentIndex(worklist.model.index(worklist.model.row_of(row.record_id), 1))
+    pdf = worklist.export_pdf(tmp_path / "out.pdf")
+    assert pdf is not None and pdf.read_bytes()[:4] == b"%PDF"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Dr Export" in text and finding in text
