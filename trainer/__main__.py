@@ -40,9 +40,55 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_classifier(parser: argparse.ArgumentParser) -> None:
+    # Declared here, not in trainer.classifier, so `--help` and other commands never load torch.
+    parser.add_argument(
+        "--data", type=Path, required=True, help="PTB-XL folder (ptbxl_database.csv)"
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="output folder (cache, checkpoints, bundle)"
+    )
+    parser.add_argument("--arch", choices=("code", "xresnet"), default="code")
+    parser.add_argument("--net", default="{}", help="JSON overrides of the network config")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument(
+        "--batch-size", type=int, default=64, help="global batch (split across processes)"
+    )
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--weight-decay", type=float, default=1e-2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=0, help="DataLoader workers per process")
+    parser.add_argument("--min-likelihood", type=float, default=0.0, help="see trainer/labels.py")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="use N training records (smoke runs)"
+    )
+    parser.add_argument("--val-limit", type=int, default=None, help="use N validation records")
+    parser.add_argument("--resume", action="store_true", help="continue from out/checkpoint.pt")
+    parser.add_argument(
+        "--stop-after",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop after N epochs of this invocation (the schedule still spans --epochs); "
+        "continue later with --resume",
+    )
+
+
+def _run_classifier(args: argparse.Namespace) -> int:
+    from trainer.classifier import run
+
+    return run(args)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "demo", "build the synthetic demo record shipped with the app", _configure_demo, _run_demo
+    ),
+    Command(
+        "classifier",
+        "train the 12-lead ECG classifier on PTB-XL and export a model bundle",
+        _configure_classifier,
+        _run_classifier,
     ),
 )
 

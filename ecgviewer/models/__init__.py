@@ -1,0 +1,31 @@
+"""Network definitions, the one preprocessing function, and weight bundles with manifests.
+
+Importing this package is cheap (numpy only): torch is imported by
+:mod:`ecgviewer.models.networks` and inside :func:`load_bundle`, so code that never runs a model
+never pays for it.
+"""
+
+from ecgviewer.models.bundle import ModelBundle, ModelBundleError, load_bundle, save_bundle
+from ecgviewer.models.preprocess import (
+    MODEL_FS_HZ,
+    MODEL_LEADS,
+    MODEL_N_SAMPLES,
+    PREPROCESSING_ID,
+    PreprocessError,
+    input_contract,
+    preprocess,
+)
+
+__all__ = [
+    "MODEL_FS_HZ",
+    "MODEL_LEADS",
+    "MODEL_N_SAMPLES",
+    "PREPROCESSING_ID",
+    "ModelBundle",
+    "ModelBundleError",
+    "PreprocessError",
+    "input_contract",
+    "load_bundle",
+    "preprocess",
+    "save_bundle",
+]
