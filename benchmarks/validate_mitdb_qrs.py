@@ -13,11 +13,10 @@ $ECG_DATA_DIR); prints a table and asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
+from ludb_reference import data_root, match  # the same one-to-one matching as the LUDB table
 
 from ecgviewer.dsp import detect_beats
 from ecgviewer.io import open_record
@@ -30,34 +29,6 @@ PACED = ("102", "104", "107", "217")
 BEAT_SYMBOLS = set("NLRBAaJSVrFejnE/fQ?")
 TOLERANCE_S = 0.150
 EDGE_S = 1.0
-
-
-def data_root() -> Path:
-    return Path(os.environ.get("ECG_DATA_DIR", Path.home() / ".cache" / "ecg-data"))
-
-
-def match(ref: np.ndarray, det: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """One-to-one matching, nearest pairs first; returns matched ref and det index arrays."""
-    if ref.size == 0 or det.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    j = np.searchsorted(det, ref)
-    pairs = []
-    for i, k in enumerate(j):
-        for c in (k - 1, k):
-            if 0 <= c < det.size and abs(det[c] - ref[i]) <= tol:
-                pairs.append((abs(det[c] - ref[i]), i, c))
-    pairs.sort()
-    used_r: set[int] = set()
-    used_d: set[int] = set()
-    mr, md = [], []
-    for _, i, c in pairs:
-        if i in used_r or c in used_d:
-            continue
-        used_r.add(i)
-        used_d.add(c)
-        mr.append(i)
-        md.append(c)
-    return np.asarray(mr, np.int64), np.asarray(md, np.int64)
 
 
 def evaluate(name: str) -> tuple[int, int, int, float]:
