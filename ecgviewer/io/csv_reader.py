@@ -22,7 +22,12 @@ from ecgviewer.io.common import (
     rename_note,
     scale_to_mv,
 )
-from ecgviewer.io.errors import CorruptHeaderError, EmptyRecordError, SamplingRateError
+from ecgviewer.io.errors import (
+    CorruptHeaderError,
+    EmptyRecordError,
+    SamplingRateError,
+    UnknownFormatError,
+)
 from ecgviewer.io.record import MIN_FS_HZ, Conversion, PatientInfo, Record, make_record
 
 _FS_KEYS = ("fs_hz", "fs", "sampling_rate", "sampling_rate_hz", "sampling_frequency", "sample_rate")
@@ -77,6 +82,7 @@ def read_csv(path: Path) -> Record:
     if not body:
         raise EmptyRecordError(f"{name} has a header row but no rows of samples.", where)
     names_units = [_split_unit(c) for c in cells]
+    _refuse_non_ecg_table(names_units, body[0][1], delimiter, name, where)
     time_col = next((i for i, (n, _) in enumerate(names_units) if n.lower() in _TIME_NAMES), None)
     fs_text = next((settings[k] for k in _FS_KEYS if k in settings), None)
     if fs_text is None and time_col is None:
@@ -214,6 +220,24 @@ def _sampling_rate(
             where,
         )
     return fs
+
+
+def _refuse_non_ecg_table(
+    names_units: list[tuple[str, str]], first_row: str, delimiter: str | None, name: str, where: str
+) -> None:
+    """A table that names no ECG lead and whose rows are not numbers is not a recording
+    (a spreadsheet of patients, a label list): say so instead of asking for a sampling rate."""
+    if any(ecg_lead_name(col) for col, _ in names_units):
+        return
+    cells = [c.strip().strip('"').strip() for c in first_row.split(delimiter)]
+    if all(not c or _NUMBER.fullmatch(c) for c in cells):
+        return
+    shown = ", ".join(col for col, _ in names_units[:5] if col)
+    raise UnknownFormatError(
+        f"{name} is a table but not an ECG recording: its columns ({shown}, …) name no ECG "
+        "lead and its rows are not signal values.",
+        where,
+    )
 
 
 def _lead_columns(

@@ -14,6 +14,7 @@ from ecgviewer.io import (
     DuplicateLeadError,
     EmptyRecordError,
     SamplingRateError,
+    UnknownFormatError,
     open_record,
 )
 
@@ -199,3 +200,10 @@ def test_trailing_delimiter_column_is_left_out(tmp_path: Path) -> None:
     rec = open_record(path)
     assert rec.lead_names[:2] == ("I", "II") and "column 3" in conversion_text(path)
     assert not rec.issues
+
+
+def test_a_table_that_is_not_an_ecg_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_text("ecg_id,patient_id,age,sex,report\n1,15709,56,1,sinusrhythmus\n")
+    with pytest.raises(UnknownFormatError, match="not an ECG recording"):
+        open_record(path)
