@@ -112,7 +112,15 @@ def _af_onsets(spec: SynthSpec, qt_s: float, rng: np.random.Generator) -> F64:
     hi = 2.5 * mean
     span = spec.duration_s + 2.0 * (qt_s + 1.0)
     n = math.ceil(span / lo) + 2
-    rr = np.clip(rng.gamma(shape, mean / shape, size=n), lo, hi)
+    # Draw from the gamma truncated to [lo, hi] (redraw, never clip): clipping would pile many
+    # intervals onto exactly ``lo`` at fast rates and make the rhythm look regular.
+    rr = rng.gamma(shape, mean / shape, size=n)
+    for _ in range(100):
+        bad = (rr < lo) | (rr > hi)
+        if not bad.any():
+            break
+        rr[bad] = rng.gamma(shape, mean / shape, size=int(bad.sum()))
+    rr = np.clip(rr, lo, hi)  # only if 100 redraws left some (extreme rates): bounded anyway
     start = -(qt_s + 1.0) + rng.uniform(0.0, mean)
     onsets = start + np.concatenate(([0.0], np.cumsum(rr)))
     return onsets[onsets < spec.duration_s + 1.0]

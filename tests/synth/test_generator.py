@@ -254,3 +254,13 @@ def test_powerline_shows_at_its_frequency() -> None:
 def test_impossible_specs_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         SynthSpec(**bad)  # type: ignore[arg-type]
+
+
+def test_fast_af_stays_irregular() -> None:
+    from ecgviewer.synth import SynthSpec, synthesize
+
+    ecg = synthesize(SynthSpec(hr_bpm=200.0, rhythm="af", duration_s=30.0, seed=3))
+    rr = np.diff(ecg.truth.r_peak_s)
+    # the refractory bound is redrawn, not clipped: no pile-up of intervals at the minimum
+    assert np.mean(np.isclose(rr, rr.min(), atol=0.003)) < 0.05
+    assert np.std(rr) / np.mean(rr) > 0.1
