@@ -70,6 +70,17 @@ class QtViewerActions(QObject):
         self._rhythm_leads: tuple[str, ...] = ()
 
     # -- helpers -------------------------------------------------------------------------------
+    def _add_toggle(self, menu: QMenu, name: str, text: str, field: str, shortcut: str) -> QAction:
+        """A checkable action flipping one boolean field of the viewer state."""
+        return self._add(
+            menu,
+            name,
+            text,
+            lambda s: replace(s, **{field: not getattr(s, field)}),
+            shortcut=shortcut,
+            checked=lambda s: bool(getattr(s, field)),
+        )
+
     def _add(
         self,
         menu: QMenu,
@@ -180,30 +191,12 @@ class QtViewerActions(QObject):
                 )
         self._add(gains, "gain_reset", "Reset Per-Lead Gains", lambda s: replace(s, lead_gains=()))
         menu.addSeparator()
-        self._add(
-            menu,
-            "beats",
-            "&Beat Labels",
-            lambda s: replace(s, show_beats=not s.show_beats),
-            shortcut="A",
-            checked=lambda s: s.show_beats,
-        )
-        self._add(
-            menu,
-            "waves",
-            "&Wave Marks (P, QRS, T)",
-            lambda s: replace(s, show_waves=not s.show_waves),
-            shortcut="W",
-            checked=lambda s: s.show_waves,
-        )
-        self._add(
-            menu,
-            "fiducials",
-            "&Measured Fiducials (P on/off, QRS on/off, T off)",
-            lambda s: replace(s, show_fiducials=not s.show_fiducials),
-            shortcut="M",
-            checked=lambda s: s.show_fiducials,
-        )
+        for name, text, key in (
+            ("beats", "&Beat Labels", "A"),
+            ("waves", "&Wave Marks (P, QRS, T)", "W"),
+            ("fiducials", "&Measured Fiducials (P on/off, QRS on/off, T off)", "M"),
+        ):
+            self._add_toggle(menu, name, text, f"show_{name}", key)
         menu.addSeparator()
         self._add(
             menu,
