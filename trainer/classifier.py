@@ -31,10 +31,11 @@ from ecgviewer.models import MODEL_N_SAMPLES, PREPROCESSING_ID, save_bundle
 from ecgviewer.models.bundle import json_safe
 from ecgviewer.models.networks import build_network, network_config
 from trainer import data as ptbxl
-from trainer.labels import CLASSES
+from trainer.labels import CLASSES, CODE_CLASSES, SUPERCLASSES
 from trainer.metrics import best_f1_threshold, report
 
 T = TypeVar("T")
+GROUPS = {"code": CODE_CLASSES, "superclass": SUPERCLASSES}
 F32 = npt.NDArray[np.float32]
 
 
@@ -118,7 +119,7 @@ def evaluate(
     t = np.concatenate(targets).astype(np.float32)
     if thresholds is None:
         thresholds = [best_f1_threshold(t[:, i], p[:, i]) for i in range(t.shape[1])]
-    metrics = report(t, p, CLASSES, thresholds)
+    metrics = report(t, p, CLASSES, thresholds, GROUPS)
     metrics["thresholds"] = dict(zip(CLASSES, thresholds, strict=True))
     return metrics, p, t
 
@@ -249,6 +250,8 @@ def main(args: argparse.Namespace) -> int:
                 "train_loss": loss,
                 "train_s": seconds,
                 "val_macro_auc": metrics["macro"]["auc"],
+                "val_code_macro_auc": metrics["groups"]["code"]["macro_auc"],
+                "val_superclass_macro_auc": metrics["groups"]["superclass"]["macro_auc"],
             }
             history.append(row)
             print(json.dumps(row), flush=True)
@@ -306,6 +309,7 @@ def export(
         "split": "PTB-XL strat_fold 9 (thresholds chosen on the same fold)",
         "best_epoch": int(best["epoch"]),
         "macro": metrics["macro"],
+        "groups": metrics["groups"],
         "per_class": {
             c: {k: v for k, v in m.items() if k != "reliability"}
             for c, m in metrics["per_class"].items()

@@ -6,7 +6,7 @@ without torch.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -96,8 +96,10 @@ def report(
     probs: npt.ArrayLike,
     classes: Sequence[str],
     thresholds: Sequence[float],
+    group_by: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
-    """Per-class metrics plus their macro averages (over classes with both outcomes present)."""
+    """Per-class metrics, their macro averages (over classes with both outcomes present) and,
+    for each named group of ``group_by``, the macro AUC and F1 over its members."""
     y, p = np.asarray(targets), np.asarray(probs)
     per = {c: class_metrics(y[:, i], p[:, i], thresholds[i]) for i, c in enumerate(classes)}
     macro = {
@@ -106,4 +108,13 @@ def report(
         else float("nan")
         for key in ("auc", "f1", "sensitivity", "specificity", "ece")
     }
-    return {"per_class": per, "macro": macro}
+    groups = {}
+    for name, members in (group_by or {}).items():
+        aucs = [per[c]["auc"] for c in members if c in per and np.isfinite(per[c]["auc"])]
+        f1s = [per[c]["f1"] for c in members if c in per and np.isfinite(per[c]["f1"])]
+        groups[name] = {
+            "classes": list(members),
+            "macro_auc": float(np.mean(aucs)) if aucs else float("nan"),
+            "macro_f1": float(np.mean(f1s)) if f1s else float("nan"),
+        }
+    return {"per_class": per, "macro": macro, "groups": groups}
