@@ -35,6 +35,9 @@ class ClassFinding:
     probability: float
     threshold: float
     flagged: bool
+    #: The operating point of ``threshold`` on the validation fold (None when not recorded).
+    validation_sensitivity: float | None = None
+    validation_specificity: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,13 @@ class AnalysisResult:
             },
             "beats": [{k: b.get(k) for k in BEAT_KEYS} for b in self.beats],
             "classes": {
-                name: {"probability": c.probability, "threshold": c.threshold, "flagged": c.flagged}
+                name: {
+                    "probability": c.probability,
+                    "threshold": c.threshold,
+                    "flagged": c.flagged,
+                    "validation_sensitivity": c.validation_sensitivity,
+                    "validation_specificity": c.validation_specificity,
+                }
                 for name, c in self.classes.items()
             },
             "anomaly": None

@@ -1,22 +1,22 @@
 """``run_analysis(request) -> AnalysisResult``: pure and synchronous, no Qt.
 
 The UI's worker and the headless ``ecgviewer analyze`` both call this one function. Each step
-plugs in here: the measurements (:mod:`ecgviewer.analysis.measurements`) now; the classifier,
-anomaly model and beat labels later — until one exists, its fields stay null and a notice says
-it did not run, so nothing is ever invented.
+plugs in here: the measurements (:mod:`ecgviewer.analysis.measurements`), the 12-lead
+classifier (:mod:`ecgviewer.analysis.classify`); the anomaly model later. A step that cannot run
+leaves its fields empty and says why in a notice, so nothing is ever invented.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ecgviewer.analysis.classify import run_classifier
 from ecgviewer.analysis.measurements import run_measurements
 from ecgviewer.analysis.result import AnalysisResult, RecordSummary
 from ecgviewer.io.record import Record
 
 #: Analyses that this version does not perform yet; each is reported in ``notices``.
 NOT_YET_AVAILABLE: tuple[str, ...] = (
-    "No classifier is bundled yet: no AI findings were computed.",
     "No anomaly model is bundled yet: no anomaly score was computed.",
 )
 
@@ -67,12 +67,17 @@ def run_analysis(request: AnalysisRequest) -> AnalysisResult:
     """Analyse one record. Pure: same request, same result; never touches files."""
     record = request.record
     step = run_measurements(record)
-    notices = record_notices(record) + list(step.notices) + list(NOT_YET_AVAILABLE)
+    ai = run_classifier(record)
+    notices = (
+        record_notices(record) + list(step.notices) + list(ai.notices) + list(NOT_YET_AVAILABLE)
+    )
     return AnalysisResult(
         summary=summarize_record(record, request.display_path),
         notices=tuple(notices),
         measurements=step.values,
         measurement_notes=step.notes,
         beats=step.beats,
+        classes=ai.classes,
+        models=ai.models,
         generation=request.generation,
     )

@@ -73,11 +73,13 @@ def save_bundle(
     training: Mapping[str, Any],
     metrics: Mapping[str, Any],
     card: str = "",
+    contract: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a bundle folder (weights, manifest, model card) and return its path.
 
     The output is byte-for-byte a function of the arguments: tensors are stored contiguous on the
-    CPU, the manifest has sorted keys and no time stamp.
+    CPU, the manifest has sorted keys and no time stamp. ``contract`` is the input contract of
+    the model (default: the 12-lead classifier's :func:`input_contract`).
     """
     from safetensors.torch import save_file
 
@@ -92,7 +94,7 @@ def save_bundle(
         "classes": list(classes),
         "thresholds": {c: float(t) for c, t in zip(classes, thresholds, strict=True)},
         "network": dict(network),
-        "input": input_contract(),
+        "input": dict(contract) if contract is not None else input_contract(),
         "training": dict(training),
         "validation_metrics": dict(metrics),
         "weights": {"file": WEIGHTS_FILE, "sha256": sha256_file(weights)},
@@ -109,8 +111,13 @@ def save_bundle(
     return out_dir
 
 
-def read_manifest(bundle_dir: Path) -> dict[str, Any]:
-    """The manifest of ``bundle_dir``, checked for the fields and contract this app needs."""
+def read_manifest(bundle_dir: Path, contract: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The manifest of ``bundle_dir``, checked for the fields and the input contract it needs.
+
+    ``contract`` is the input contract the caller's preprocessing produces (default: the 12-lead
+    classifier's :func:`input_contract`).
+    """
+    expected = dict(contract) if contract is not None else input_contract()
     path = Path(bundle_dir) / MANIFEST_FILE
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -128,11 +135,15 @@ def read_manifest(bundle_dir: Path) -> dict[str, Any]:
             f"The model bundle {bundle_dir} has format {manifest['format_version']!r}; "
             f"this version of the app reads format {FORMAT_VERSION}."
         )
-    if manifest["input"] != input_contract():
+    if manifest["input"] != expected:
+        found = (
+            manifest["input"].get("preprocessing") if isinstance(manifest["input"], dict) else None
+        )
         raise ModelBundleError(
             f"The model bundle {bundle_dir} was trained with preprocessing "
-            f"{manifest['input'].get('preprocessing')!r}, which differs from this app's "
-            f"{PREPROCESSING_ID!r}; its findings would not be valid here."
+            f"{found!r}, which differs from this app's "
+            f"{expected.get('preprocessing', PREPROCESSING_ID)!r}; its findings would not be "
+            "valid here."
         )
     if set(manifest["thresholds"]) != set(manifest["classes"]):
         raise ModelBundleError(f"The model manifest {path} needs one threshold per class.")
@@ -175,10 +186,11 @@ class ModelBundle:
         """Sigmoid probabilities ``[n, n_classes]`` for preprocessed inputs ``[n, 12, 1000]``."""
         import torch
 
-        x = torch.as_tensor(np.asarray(batch, dtype=np.float32))
+        device = next(self.network.parameters()).device
+        x = torch.as_tensor(np.asarray(batch, dtype=np.float32)).to(device)
         with torch.inference_mode():
             probs = torch.sigmoid(self.network(x))
-        out: npt.NDArray[np.float32] = probs.numpy().astype(np.float32)
+        out: npt.NDArray[np.float32] = probs.cpu().numpy().astype(np.float32)
         return out
 
     def predict(self, record: Record) -> tuple[dict[str, float], tuple[str, ...]]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import ecgviewer
 from ecgviewer.analysis import SCHEMA_VERSION
+from ecgviewer.models.bundled import CLASSIFIER, bundled_model_info
 
 #: Hex digits of a model's sha256 kept in the version string: enough to tell weights apart,
 #: short enough to repeat in every row.
@@ -42,11 +43,12 @@ def analysis_version(models: Mapping[str, Mapping[str, str]] | None = None) -> s
 def bundled_models() -> dict[str, dict[str, str]]:
     """The models ``run_analysis`` uses, as the ``models`` object of its JSON.
 
-    No model is bundled in this release. When one is, return its manifest here (name, version,
-    sha256 of the weights); ``tests/worklist/test_version.py`` fails until this agrees with what
-    ``run_analysis`` reports, so a new model can never reuse results cached for the old one.
+    Read from the bundled manifests; ``tests/worklist/test_version.py`` fails when this
+    disagrees with what ``run_analysis`` reports, so a new model can never reuse results cached
+    for the old one.
     """
-    return {}
+    info = bundled_model_info(CLASSIFIER)
+    return {CLASSIFIER: info} if info is not None else {}
 
 
 def current_analysis_version() -> str:

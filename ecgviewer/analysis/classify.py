@@ -1,0 +1,156 @@
+"""The classifier step: the bundled 12-lead network on one record, or a notice saying why not.
+
+The bundle is loaded once per process, lazily, on the GPU when torch sees one, else on the CPU;
+its sha256 is checked before the weights are read, and a missing, tampered or incompatible bundle
+becomes a notice (the record is still measured and shown), never a guess. Records without the 12
+standard leads, with a lead that is mostly missing, or shorter than :data:`MIN_DURATION_S` are
+not classified; every change the input contract makes (resampling, cropping, padding) is listed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ecgviewer.analysis.result import ClassFinding, ModelInfo
+from ecgviewer.io.record import Record
+from ecgviewer.models import (
+    MODEL_LEADS,
+    ModelBundle,
+    ModelBundleError,
+    PreprocessError,
+    load_bundle,
+)
+from ecgviewer.models.bundled import CLASSIFIER, bundled_dir
+
+log = logging.getLogger(__name__)
+
+#: Shortest record the classifier reads (it was trained on 10 s; shorter input is zero-padded).
+MIN_DURATION_S = 5.0
+#: A lead missing for more than this fraction of the used window counts as absent.
+MAX_MISSING_FRACTION = 0.5
+
+_lock = threading.Lock()
+_loaded: dict[Path, ModelBundle | ModelBundleError] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifierStep:
+    """What the classifier step contributes to an :class:`AnalysisResult`."""
+
+    classes: dict[str, ClassFinding] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+    models: dict[str, ModelInfo] = field(default_factory=dict)
+
+
+def load_classifier(bundle: Path | None = None) -> ModelBundle:
+    """The verified classifier bundle, loaded once per process (thread-safe).
+
+    Raises
+    ------
+    ModelBundleError
+        No bundle, a tampered or mismatched weights file, or an incompatible manifest. The
+        error is remembered, so a broken bundle is reported without re-reading it per record.
+    """
+    path = (bundle or bundled_dir(CLASSIFIER)).resolve()
+    with _lock:
+        cached = _loaded.get(path)
+        if cached is None:
+            try:
+                if not (path / "manifest.json").is_file():
+                    raise ModelBundleError(
+                        f"No classifier is installed ({path} has no model bundle)."
+                    )
+                cached = load_bundle(path)
+                _move_to_best_device(cached)
+            except ModelBundleError as exc:
+                cached = exc
+            _loaded[path] = cached
+    if isinstance(cached, ModelBundleError):
+        raise cached
+    return cached
+
+
+def forget_loaded_models() -> None:
+    """Drop the per-process cache (tests; a bundle replaced while the app runs)."""
+    with _lock:
+        _loaded.clear()
+
+
+def _move_to_best_device(bundle: ModelBundle) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        bundle.network.to("cuda")
+
+
+def model_info(bundle: ModelBundle) -> ModelInfo:
+    """Name the weights that made a finding (the manifest's version and sha256)."""
+    m = bundle.manifest
+    return ModelInfo(version=str(m.get("version", "1")), sha256=str(m["weights"]["sha256"]))
+
+
+def _operating_point(bundle: ModelBundle, name: str) -> tuple[float | None, float | None]:
+    per_class: dict[str, Any] = bundle.manifest.get("validation_metrics", {}).get("per_class", {})
+    m = per_class.get(name, {})
+    se, sp = m.get("sensitivity"), m.get("specificity")
+    return (
+        float(se) if isinstance(se, int | float) else None,
+        float(sp) if isinstance(sp, int | float) else None,
+    )
+
+
+def why_not_classifiable(record: Record) -> str | None:
+    """The reason this record cannot be classified, or None when it can."""
+    missing = [lead for lead in MODEL_LEADS if lead not in record.lead_names]
+    if missing:
+        return (
+            f"No 12-lead classification: the classifier needs the 12 standard leads and this "
+            f"recording lacks {', '.join(missing)}."
+        )
+    if record.duration_s < MIN_DURATION_S:
+        return (
+            f"No 12-lead classification: the recording lasts {record.duration_s:.1f} s; the "
+            f"classifier reads 10 s and needs at least {MIN_DURATION_S:g} s."
+        )
+    rows = record.samples[[record.lead_index(lead) for lead in MODEL_LEADS]]
+    n = rows.shape[1]
+    centre = rows[:, max((n - int(10 * record.fs_hz)) // 2, 0) :][:, : int(10 * record.fs_hz)]
+    absent = [
+        lead
+        for lead, frac in zip(MODEL_LEADS, np.isnan(centre).mean(axis=1), strict=True)
+        if frac > MAX_MISSING_FRACTION
+    ]
+    if absent:
+        return (
+            f"No 12-lead classification: lead(s) {', '.join(absent)} are missing for most of "
+            "the 10 s the classifier reads."
+        )
+    return None
+
+
+def run_classifier(record: Record, bundle: Path | None = None) -> ClassifierStep:
+    """Classify ``record`` with the bundled network; reasons instead of findings when it cannot."""
+    reason = why_not_classifiable(record)
+    if reason is not None:
+        return ClassifierStep(notices=(reason,))
+    try:
+        model = load_classifier(bundle)
+    except ModelBundleError as exc:
+        return ClassifierStep(notices=(f"No AI findings: {exc}",))
+    try:
+        probs, notices = model.predict(record)
+    except PreprocessError as exc:  # guarded above; kept so a contract change cannot crash
+        return ClassifierStep(notices=(f"No 12-lead classification: {exc}",))
+    classes: dict[str, ClassFinding] = {}
+    for name, threshold in zip(model.classes, model.thresholds, strict=True):
+        p = float(probs[name])
+        se, sp = _operating_point(model, name)
+        classes[name] = ClassFinding(p, threshold, p >= threshold, se, sp)
+    prefixed = tuple(f"Classifier input: {n}" for n in notices)
+    return ClassifierStep(classes, prefixed, {CLASSIFIER: model_info(model)})
