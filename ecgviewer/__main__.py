@@ -4,4 +4,5 @@ import sys
 
 from ecgviewer.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the analysis process (spawn) must not start another app
+    sys.exit(main())

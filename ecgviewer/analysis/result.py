@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ecgviewer.analysis.consistency import ConsistencyNote
+
+if TYPE_CHECKING:
+    from ecgviewer.dsp.measure import Measurements
 
 SCHEMA_VERSION = 1
 
@@ -86,7 +91,11 @@ class AnalysisResult:
     classes: dict[str, ClassFinding] = field(default_factory=dict)
     anomaly: AnomalyFinding | None = None
     models: dict[str, ModelInfo] = field(default_factory=dict)
+    consistency: tuple[ConsistencyNote, ...] = ()
     generation: int = 0
+    #: The full measurement object (median beats, per-lead fiducials) for the viewer and the
+    #: report; not part of the JSON.
+    detail: Measurements | None = field(default=None, compare=False, repr=False)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The schema-1 JSON object (see README, "Analysis JSON")."""
@@ -128,6 +137,9 @@ class AnalysisResult:
             "models": {
                 n: {"version": m.version, "sha256": m.sha256} for n, m in self.models.items()
             },
+            "consistency": [
+                {"rule": c.rule, "class": c.finding, "message": c.message} for c in self.consistency
+            ],
             "error": None,
         }
 
@@ -163,5 +175,6 @@ def error_json_dict(record: str, kind: str, message: str) -> dict[str, Any]:
         "classes": {},
         "anomaly": None,
         "models": {},
+        "consistency": [],
         "error": {"type": kind, "message": message},
     }

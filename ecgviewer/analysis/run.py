@@ -8,9 +8,11 @@ leaves its fields empty and says why in a notice, so nothing is ever invented.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ecgviewer.analysis.classify import run_classifier
+from ecgviewer.analysis.consistency import check_consistency
 from ecgviewer.analysis.measurements import run_measurements
 from ecgviewer.analysis.result import AnalysisResult, RecordSummary
 from ecgviewer.io.record import Record
@@ -63,21 +65,53 @@ def record_notices(record: Record) -> list[str]:
     return notices
 
 
-def run_analysis(request: AnalysisRequest) -> AnalysisResult:
-    """Analyse one record. Pure: same request, same result; never touches files."""
+class AnalysisCancelled(Exception):
+    """Raised between steps when the caller's ``cancelled()`` says the result is not wanted."""
+
+
+#: The steps of :func:`run_analysis`, in order, as progress reports name them.
+STEPS: tuple[str, ...] = ("Measuring intervals", "Classifier")
+
+
+def run_analysis(
+    request: AnalysisRequest,
+    progress: Callable[[str, int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> AnalysisResult:
+    """Analyse one record. Pure: same request, same result; never touches files.
+
+    Parameters
+    ----------
+    progress
+        Called before each step with ``(step name, step index, number of steps)``.
+    cancelled
+        Polled between steps; when it returns True, :class:`AnalysisCancelled` is raised.
+    """
     record = request.record
-    step = run_measurements(record)
+
+    def step(i: int) -> None:
+        if cancelled is not None and cancelled():
+            raise AnalysisCancelled(record.record_name)
+        if progress is not None:
+            progress(STEPS[i], i, len(STEPS))
+
+    step(0)
+    measured = run_measurements(record)
+    step(1)
     ai = run_classifier(record)
+    flagged = {name: c.flagged for name, c in ai.classes.items()}
     notices = (
-        record_notices(record) + list(step.notices) + list(ai.notices) + list(NOT_YET_AVAILABLE)
+        record_notices(record) + list(measured.notices) + list(ai.notices) + list(NOT_YET_AVAILABLE)
     )
     return AnalysisResult(
         summary=summarize_record(record, request.display_path),
         notices=tuple(notices),
-        measurements=step.values,
-        measurement_notes=step.notes,
-        beats=step.beats,
+        measurements=measured.values,
+        measurement_notes=measured.notes,
+        beats=measured.beats,
         classes=ai.classes,
         models=ai.models,
+        consistency=check_consistency(flagged, measured.values),
         generation=request.generation,
+        detail=measured.measurements,
     )

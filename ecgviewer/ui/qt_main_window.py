@@ -84,17 +84,26 @@ class QtMainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._info_dock)
 
         self._measure = QtMeasureDocks(self, self, self._settings)
-        # Median beats under the table, the recording's details a tab beside the table.
+        # AI findings on top; the measurement table under them (the recording's details a tab
+        # beside it); the median beats at the bottom.
+        findings = self._measure.findings_dock
+        self.splitDockWidget(findings, self._info_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self._info_dock, self._measure.median_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self._info_dock, self._measure.table_dock)
         self._measure.table_dock.raise_()
         self.resizeDocks(
-            [self._info_dock, self._measure.median_dock], [360, 300], Qt.Orientation.Vertical
+            [findings, self._info_dock, self._measure.median_dock],
+            [330, 300, 240],
+            Qt.Orientation.Vertical,
+        )
+        self._measure.findings.overlayToggled.connect(
+            lambda field, on: self.update_state(lambda s: replace(s, **{field: on}))
         )
 
         self._recent = QtRecentFilesMenu(self._settings, self)
         self._recent.pathChosen.connect(self.open_path)
         self._actions = QtViewerActions(self, self, self._recent)
+        self._actions.view_menu.addAction(self._measure.findings_dock.toggleViewAction())
         self._actions.view_menu.addAction(self._info_dock.toggleViewAction())
         self._actions.view_menu.addAction(self._measure.table_dock.toggleViewAction())
         self._actions.view_menu.addAction(self._measure.median_dock.toggleViewAction())
@@ -158,6 +167,9 @@ class QtMainWindow(QMainWindow):
         self._view.set_state(state)
         self._overview.set_state(state)
         self._actions.sync(state)
+        self._measure.findings.sync_overlays(
+            {"show_fiducials": state.show_fiducials, "show_beats": state.show_beats}
+        )
         self._refresh_info(force=state.record is not old.record)
         if state.record is not old.record:
             self._measure.set_record(state.record)

@@ -1,10 +1,10 @@
-"""``QtMeasureDocks``: the measurement table and median-beat docks, fed by the measure worker.
+"""``QtMeasureDocks``: the analysis docks (findings, measurement table, median beats).
 
 The window tells it which record is shown (:meth:`set_record`); it submits the record to
-:class:`~ecgviewer.ui.qt_measure_worker.QtMeasureWorker`, shows "measuring…", and when the
-current answer arrives fills both docks and hands the fiducials back to the window as a state
-transition (so the ticks scroll with the page like everything else on it). It also writes the
-PDF report of the record shown (File → Export PDF…).
+:class:`~ecgviewer.ui.qt_analysis_worker.QtAnalysisWorker`, shows the running step with a Cancel
+button, and when the current answer arrives fills the docks and hands the fiducials back to the
+window as a state transition (so the ticks scroll with the page like everything else on it). It
+also writes the PDF report of the record shown (File → Export PDF…) from that same result.
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecgviewer.analysis import AnalysisResult
 from ecgviewer.controllers.measurements_view import beat_fiducials
 from ecgviewer.controllers.viewer import ViewerState
 from ecgviewer.dsp.measure import Measurements
 from ecgviewer.io.record import Record
-from ecgviewer.ui.qt_measure_worker import QtMeasureWorker
+from ecgviewer.ui.qt_analysis_worker import QtAnalysisWorker
+from ecgviewer.ui.qt_findings import QtFindings
 from ecgviewer.ui.qt_measurements import QtMeasurements
 from ecgviewer.ui.qt_median_beats import QtMedianBeats
 
@@ -49,10 +51,12 @@ class MeasuredWindow(Protocol):
 
 
 class QtMeasureDocks(QObject):
-    """Owns the worker and the two docks of ``window``."""
+    """Owns the worker and the three docks of ``window``."""
 
     #: The current record's measurements arrived (after the docks were filled).
     measurementsShown = Signal(object)
+    #: The current record's whole analysis arrived (after the docks were filled).
+    analysisShown = Signal(object)
 
     def __init__(self, window: QMainWindow, viewer: MeasuredWindow, settings: QSettings) -> None:
         super().__init__(window)
@@ -61,8 +65,14 @@ class QtMeasureDocks(QObject):
         self._settings = settings
         self._record: Record | None = None
         self._measurements: Measurements | None = None
-        self.worker = QtMeasureWorker(self)
-        self.worker.measured.connect(self._on_measured)
+        self._result: AnalysisResult | None = None
+        self.worker = QtAnalysisWorker(self)
+        self.worker.analysed.connect(self._on_analysed)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.findings = QtFindings(window)
+        self.findings.cancelRequested.connect(self.worker.cancel)
+        self.findings_dock = self._dock("AI Findings", "findings_dock", self.findings)
         self.table = QtMeasurements(window)
         self.medians = QtMedianBeats(window)
         self.table_dock = self._dock("Measurements", "measurements_dock", self.table)
@@ -80,25 +90,54 @@ class QtMeasureDocks(QObject):
         """The measurements of the record shown (``None`` while measuring)."""
         return self._measurements
 
+    @property
+    def result(self) -> AnalysisResult | None:
+        """The analysis of the record shown (``None`` while it runs)."""
+        return self._result
+
     def set_record(self, record: Record | None) -> None:
-        """A new record is shown: measure it in the background (older answers are dropped)."""
+        """A new record is shown: analyse it in the background (older answers are dropped)."""
         self._record = record
         self._measurements = None
-        self.worker.submit(record)
+        self._result = None
+        self.worker.submit(record, record.source_path if record is not None else None)
         if record is None:
             self.table.set_empty()
             self.medians.clear()
+            self.findings.set_empty()
         else:
             self.table.set_measuring(record.record_name)
             self.medians.clear("Measuring…")
+            self.findings.set_running(record.record_name)
 
     def shutdown(self) -> None:
         self.worker.shutdown()
 
-    def _on_measured(self, _generation: int, result: object, error: str) -> None:
+    def _on_progress(self, _generation: int, step: str, index: int, total: int) -> None:
+        if self._record is not None:
+            self.findings.set_running(self._record.record_name, step, index, total)
+
+    def _on_cancelled(self, _generation: int) -> None:
+        name = self._record.record_name if self._record is not None else "the recording"
+        self.findings.set_cancelled(name)
+        self.table.set_failed("Analysis cancelled.")
+        self.medians.clear("Analysis cancelled.")
+
+    def _on_analysed(self, _generation: int, analysis: object, error: str) -> None:
+        if not isinstance(analysis, AnalysisResult):
+            message = error or "The analysis could not be completed."
+            self.findings.set_failed(message)
+            self.table.set_failed(message)
+            self.medians.clear(message)
+            return
+        self._result = analysis
+        self.findings.set_result(analysis)
+        self.analysisShown.emit(analysis)
+        result = analysis.detail
         if not isinstance(result, Measurements):
-            self.table.set_failed(error or "The measurements could not be computed.")
-            self.medians.clear(error)
+            reason = next(iter(analysis.measurement_notes.values()), "")
+            self.table.set_failed(reason or "The measurements could not be computed.")
+            self.medians.clear(reason)
             return
         self._measurements = result
         self.table.set_measurements(result)
@@ -133,7 +172,7 @@ class QtMeasureDocks(QObject):
         page_size = PDF_FILTERS.get(chosen, "A4")
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            summary = write_pdf(path, state, record, self._measurements, page_size)
+            summary = write_pdf(path, state, record, self._measurements, page_size, self._result)
         except Exception as exc:  # a full disk or a report bug must not close the viewer
             log.exception("PDF export failed for %s", record.record_name)
             message = str(exc.strerror) if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -155,12 +194,18 @@ def write_pdf(
     record: Record,
     measurements: Measurements | None,
     page_size: str = "A4",
+    result: AnalysisResult | None = None,
 ) -> str:
-    """Analyse ``record`` and write its report with the viewer's speed, gain and filters."""
+    """Write the report of ``record`` with the viewer's speed, gain and filters.
+
+    ``result`` is the analysis the viewer shows; without it (the analysis is still running or
+    was cancelled) the record is analysed here, in the calling thread.
+    """
     from ecgviewer.analysis import AnalysisRequest, run_analysis
     from ecgviewer.report import ReportItem, options_from_viewer, report_item, write_report
 
-    result = run_analysis(AnalysisRequest(record, display_path=record.source_path))
+    if result is None:
+        result = run_analysis(AnalysisRequest(record, display_path=record.source_path))
     item = (
         ReportItem(record, result, measurements=measurements)
         if measurements is not None

@@ -9,6 +9,9 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _SETTINGS_DIR = tempfile.mkdtemp(prefix="ecgviewer-test-settings-")
 os.environ["XDG_CONFIG_HOME"] = _SETTINGS_DIR
+# One analysis worker thread per window, sharing the loaded model, instead of one process each
+# (tests/ui/test_analysis_ui.py runs the process worker the app uses).
+os.environ.setdefault("ECGVIEWER_ANALYSIS_MODE", "thread")
 
 import gc  # noqa: E402
 import threading  # noqa: E402
