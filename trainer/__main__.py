@@ -80,6 +80,35 @@ def _run_classifier(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _configure_beats(parser: argparse.ArgumentParser) -> None:
+    # Declared here, not in trainer.beats, so `--help` and other commands never load torch.
+    parser.add_argument(
+        "--data", type=Path, required=True, help="MIT-BIH folder (WFDB .hea/.dat/.atr)"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="output folder (report, bundle)")
+    parser.add_argument("--folds", type=int, default=5, help="record-wise CV folds (1: none)")
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--net", default="{}", help="JSON overrides of the network config")
+    parser.add_argument(
+        "--records", default=None, help="comma-separated subset of DS1 (smoke runs)"
+    )
+    parser.add_argument(
+        "--no-detector",
+        dest="detector",
+        action="store_false",
+        help="skip the end-to-end CV with the app's QRS detector",
+    )
+
+
+def _run_beats(args: argparse.Namespace) -> int:
+    from trainer.beats import run
+
+    return run(args)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "demo", "build the synthetic demo record shipped with the app", _configure_demo, _run_demo
@@ -89,6 +118,12 @@ COMMANDS: tuple[Command, ...] = (
         "train the 12-lead ECG classifier on PTB-XL and export a model bundle",
         _configure_classifier,
         _run_classifier,
+    ),
+    Command(
+        "beats",
+        "train the AAMI beat classifier on MIT-BIH DS1 (record-wise CV) and export a bundle",
+        _configure_beats,
+        _run_beats,
     ),
 )
 

@@ -2,7 +2,8 @@
 
 Importing this package is cheap (numpy only): torch is imported by
 :mod:`ecgviewer.models.networks` and inside :func:`load_bundle`, so code that never runs a model
-never pays for it.
+never pays for it. The beat-by-beat AAMI classifier lives in :mod:`ecgviewer.models.beats`
+(``load_beat_bundle``, ``classify_beats``), which imports torch and so is not re-exported here.
 """
 
 from ecgviewer.models.bundle import ModelBundle, ModelBundleError, load_bundle, save_bundle
