@@ -88,6 +88,8 @@ class AnalysisResult:
     )
     measurement_notes: dict[str, str] = field(default_factory=dict)
     beats: tuple[dict[str, float | str | None], ...] = ()
+    #: Beat counts per AAMI class, ectopic share, couplets and runs (None: no beat labels).
+    beat_summary: dict[str, Any] | None = None
     classes: dict[str, ClassFinding] = field(default_factory=dict)
     anomaly: AnomalyFinding | None = None
     models: dict[str, ModelInfo] = field(default_factory=dict)
@@ -117,6 +119,7 @@ class AnalysisResult:
                 k: v for k, v in self.measurement_notes.items() if k in MEASUREMENT_KEYS
             },
             "beats": [{k: b.get(k) for k in BEAT_KEYS} for b in self.beats],
+            "beat_summary": self.beat_summary,
             "classes": {
                 name: {
                     "probability": c.probability,
@@ -172,6 +175,7 @@ def error_json_dict(record: str, kind: str, message: str) -> dict[str, Any]:
         "measurements": dict.fromkeys(MEASUREMENT_KEYS),
         "measurement_notes": {},
         "beats": [],
+        "beat_summary": None,
         "classes": {},
         "anomaly": None,
         "models": {},

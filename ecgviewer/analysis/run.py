@@ -2,7 +2,8 @@
 
 The UI's worker and the headless ``ecgviewer analyze`` both call this one function. Each step
 plugs in here: the measurements (:mod:`ecgviewer.analysis.measurements`), the 12-lead
-classifier (:mod:`ecgviewer.analysis.classify`); the anomaly model later. A step that cannot run
+classifier (:mod:`ecgviewer.analysis.classify`), the beat labels
+(:mod:`ecgviewer.analysis.beat_labels`); the anomaly model later. A step that cannot run
 leaves its fields empty and says why in a notice, so nothing is ever invented.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ecgviewer.analysis.beat_labels import run_beat_labels
 from ecgviewer.analysis.classify import run_classifier
 from ecgviewer.analysis.consistency import check_consistency
 from ecgviewer.analysis.measurements import run_measurements
@@ -70,7 +72,7 @@ class AnalysisCancelled(Exception):
 
 
 #: The steps of :func:`run_analysis`, in order, as progress reports name them.
-STEPS: tuple[str, ...] = ("Measuring intervals", "Classifier")
+STEPS: tuple[str, ...] = ("Measuring intervals", "Classifier", "Beat labels")
 
 
 def run_analysis(
@@ -99,18 +101,30 @@ def run_analysis(
     measured = run_measurements(record)
     step(1)
     ai = run_classifier(record)
+    step(2)
+    detail = measured.measurements
+    beats = measured.beats
+    labelled = run_beat_labels(record, detail.beats.samples if detail is not None else ())
+    if labelled.labels and len(labelled.labels) == len(beats):
+        labels = labelled.labels
+        beats = tuple({**b, "label": lab} for b, lab in zip(beats, labels, strict=True))
     flagged = {name: c.flagged for name, c in ai.classes.items()}
     notices = (
-        record_notices(record) + list(measured.notices) + list(ai.notices) + list(NOT_YET_AVAILABLE)
+        record_notices(record)
+        + list(measured.notices)
+        + list(ai.notices)
+        + list(labelled.notices)
+        + list(NOT_YET_AVAILABLE)
     )
     return AnalysisResult(
         summary=summarize_record(record, request.display_path),
         notices=tuple(notices),
         measurements=measured.values,
         measurement_notes=measured.notes,
-        beats=measured.beats,
+        beats=beats,
+        beat_summary=labelled.summary,
         classes=ai.classes,
-        models=ai.models,
+        models={**ai.models, **labelled.models},
         consistency=check_consistency(flagged, measured.values),
         generation=request.generation,
         detail=measured.measurements,

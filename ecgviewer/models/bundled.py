@@ -17,6 +17,8 @@ from ecgviewer.models.bundle import MANIFEST_FILE
 BUNDLED_MODELS_DIR = Path(__file__).resolve().parents[2] / "resources" / "models"
 #: Name of the 12-lead classifier bundle (also its key in the JSON ``models`` object).
 CLASSIFIER = "classifier"
+#: Name of the beat classifier bundle.
+BEATS = "beats"
 
 
 def bundled_dir(name: str) -> Path:

@@ -141,6 +141,11 @@ def ai_summary(
             lines.append(
                 (f"No finding above its threshold ({len(result.classes)} checked).", False)
             )
+        if result is not None and not result.classes:
+            lines.append(("No 12-lead AI findings: the classifier did not run (see notes).", False))
+        beats = beat_line(result)
+        if beats:
+            lines.append((beats, False))
         if result is not None and result.anomaly is not None:
             a = result.anomaly
             lines.append(
@@ -152,6 +157,30 @@ def ai_summary(
             )
     lines.append((review_status(reviews), False))
     return lines
+
+
+def beat_line(result: AnalysisResult | None) -> str:
+    """``Beats (AI): 1,204 — 12 VEB (1 couplet), 3 SVEB; 1.2 % ectopic`` or ``""``."""
+    summary = result.beat_summary if result is not None else None
+    if not summary or not summary.get("total"):
+        return ""
+    counts = summary["counts"]
+    parts = []
+    for cls in ("VEB", "SVEB", "F", "Q"):
+        n = int(counts.get(cls, 0))
+        if not n:
+            continue
+        extra = []
+        key = cls.lower()
+        if summary.get(f"{key}_couplets"):
+            extra.append(f"{summary[f'{key}_couplets']} couplet(s)")
+        if summary.get(f"{key}_runs"):
+            extra.append(f"{summary[f'{key}_runs']} run(s)")
+        parts.append(f"{n} {cls}" + (f" ({', '.join(extra)})" if extra else ""))
+    body = ", ".join(parts) if parts else "all N"
+    pct = summary.get("ectopic_percent")
+    tail = f"; {pct:.1f} % ectopic" if parts and pct is not None else ""
+    return f"Beats (AI): {summary['total']:,} — {body}{tail}"
 
 
 def review_status(reviews: Sequence[ReviewEntry]) -> str:

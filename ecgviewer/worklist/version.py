@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import ecgviewer
 from ecgviewer.analysis import SCHEMA_VERSION
-from ecgviewer.models.bundled import CLASSIFIER, bundled_model_info
+from ecgviewer.models.bundled import BEATS, CLASSIFIER, bundled_model_info
 
 #: Hex digits of a model's sha256 kept in the version string: enough to tell weights apart,
 #: short enough to repeat in every row.
@@ -47,8 +47,12 @@ def bundled_models() -> dict[str, dict[str, str]]:
     disagrees with what ``run_analysis`` reports, so a new model can never reuse results cached
     for the old one.
     """
-    info = bundled_model_info(CLASSIFIER)
-    return {CLASSIFIER: info} if info is not None else {}
+    out = {}
+    for name in (CLASSIFIER, BEATS):
+        info = bundled_model_info(name)
+        if info is not None:
+            out[name] = info
+    return out
 
 
 def current_analysis_version() -> str:

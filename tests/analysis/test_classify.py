@@ -80,7 +80,7 @@ def test_short_record_is_not_classified(bundle: Path) -> None:
 
 def test_a_lead_missing_for_most_of_the_window_is_not_replaced_by_zeros(bundle: Path) -> None:
     x = twelve_lead()
-    x[7, : 4000] = np.nan  # V2 missing for 8 of 10 s
+    x[7, :4000] = np.nan  # V2 missing for 8 of 10 s
     step = run_classifier(make_record(x, 500.0, list(STANDARD_LEADS), "gap"), bundle)
     assert step.classes == {} and "V2" in step.notices[0]
 

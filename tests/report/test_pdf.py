@@ -111,7 +111,8 @@ def test_a_report_without_models_says_so(
     pdf = tmp_path / "plain.pdf"
     write_report(pdf, [ReportItem(ecg.record, result)])
     t = _flat(text(pdf))
-    assert "No AI model is bundled: no AI findings were computed." in t
+    assert "No 12-lead AI findings: the classifier did not run (see notes)." in t
+    assert "Beats (AI):" in t
     assert "No anomaly score: no anomaly model is bundled in this version." in t
     assert "No restoration heat map: no anomaly model is bundled in this version." in t
     assert "Median beats are not available" in t  # no Measurements given

@@ -1,0 +1,140 @@
+"""The beat-label step: every detected beat gets an AAMI class, and the counts a clinician reads.
+
+Runs the bundled beat classifier (:mod:`ecgviewer.models.beats`) on the beats the measurement
+step detected, on any record with at least one lead at any rate. The summary counts beats per
+class, the ectopic share, and for ventricular (VEB) and supraventricular (SVEB) ectopy the
+couplets (two in a row) and runs (three or more in a row). The model is loaded once per process
+(torch is imported only here, inside :func:`load_beat_model`); a missing or tampered bundle
+becomes a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ecgviewer.analysis.result import ModelInfo
+from ecgviewer.io.record import Record
+from ecgviewer.models import ModelBundleError
+from ecgviewer.models.bundled import BEATS, bundled_dir
+
+if TYPE_CHECKING:
+    from ecgviewer.models.beats import BeatBundle
+
+log = logging.getLogger(__name__)
+
+#: The AAMI classes in the order of the summary.
+BEAT_CLASSES: tuple[str, ...] = ("N", "SVEB", "VEB", "F", "Q")
+
+_lock = threading.Lock()
+_loaded: dict[Path, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class BeatStep:
+    """What the beat-label step contributes to an :class:`AnalysisResult`."""
+
+    labels: tuple[str, ...] = ()
+    summary: dict[str, Any] | None = None
+    notices: tuple[str, ...] = ()
+    models: dict[str, ModelInfo] = field(default_factory=dict)
+
+
+def load_beat_model(bundle: Path | None = None) -> BeatBundle:
+    """The verified beat classifier, loaded once per process (thread-safe)."""
+    path = (bundle or bundled_dir(BEATS)).resolve()
+    with _lock:
+        cached = _loaded.get(path)
+        if cached is None:
+            try:
+                if not (path / "manifest.json").is_file():
+                    raise ModelBundleError(
+                        f"No beat classifier is installed ({path} has no model bundle)."
+                    )
+                from ecgviewer.models.beats import load_beat_bundle
+
+                cached = load_beat_bundle(path)
+            except ModelBundleError as exc:
+                cached = exc
+            _loaded[path] = cached
+    if isinstance(cached, ModelBundleError):
+        raise cached
+    return cached
+
+
+def forget_loaded_beat_model() -> None:
+    """Drop the per-process cache (tests)."""
+    with _lock:
+        _loaded.clear()
+
+
+def _runs(labels: tuple[str, ...], cls: str) -> tuple[int, int, int]:
+    """(couplets, runs of >= 3, longest run) of consecutive ``cls`` beats."""
+    couplets = runs = longest = 0
+    length = 0
+    for label in (*labels, ""):
+        if label == cls:
+            length += 1
+            continue
+        if length == 2:
+            couplets += 1
+        elif length >= 3:
+            runs += 1
+        longest = max(longest, length)
+        length = 0
+    return couplets, runs, longest
+
+
+def beat_summary(labels: tuple[str, ...], duration_s: float) -> dict[str, Any]:
+    """Counts per class, ectopic share, couplets and runs (the JSON's ``beat_summary``)."""
+    counts = {c: labels.count(c) for c in BEAT_CLASSES}
+    total = len(labels)
+    ectopic = counts["SVEB"] + counts["VEB"]
+    out: dict[str, Any] = {
+        "total": total,
+        "counts": counts,
+        "ectopic_percent": round(100.0 * ectopic / total, 2) if total else None,
+        "per_hour": {c: round(n * 3600.0 / duration_s, 1) for c, n in counts.items()}
+        if duration_s > 0
+        else None,
+    }
+    for cls in ("VEB", "SVEB"):
+        couplets, runs, longest = _runs(labels, cls)
+        key = cls.lower()
+        out[f"{key}_couplets"] = couplets
+        out[f"{key}_runs"] = runs
+        out[f"{key}_longest_run"] = longest
+    return out
+
+
+def run_beat_labels(
+    record: Record, beat_samples: npt.ArrayLike, bundle: Path | None = None
+) -> BeatStep:
+    """Label each beat of ``record`` at ``beat_samples``; reasons instead of labels otherwise."""
+    beats = np.asarray(beat_samples, dtype=np.int64).reshape(-1)
+    if beats.size == 0:
+        return BeatStep(notices=("No beat labels: no beats were detected.",))
+    try:
+        model = load_beat_model(bundle)
+    except ModelBundleError as exc:
+        return BeatStep(notices=(f"No beat labels: {exc}",))
+    from ecgviewer.models.beats import BEAT_FS_HZ, beat_lead, classify_beats
+
+    labels, _ = classify_beats(record, beats, model)
+    info = ModelInfo(
+        version=str(model.manifest.get("version", "1")),
+        sha256=str(model.manifest["weights"]["sha256"]),
+    )
+    lead = record.lead_names[beat_lead(record)]
+    notices = [
+        f"Beat classifier input: lead {lead}, resampled from {record.fs_hz:g} Hz to "
+        f"{BEAT_FS_HZ:g} Hz."
+    ]
+    return BeatStep(labels, beat_summary(labels, record.duration_s), tuple(notices),
+                    {BEATS: info})  # fmt: skip
