@@ -9,6 +9,7 @@ only does two binary searches per panel, however long the record.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -102,6 +103,55 @@ def beat_index(record: Record) -> BeatIndex | None:
                 tuple(classes[i] for i in order),
             )
     return None
+
+
+#: The analysis JSON's beat labels (AAMI class names) as marker classes.
+PREDICTED_CLASSES: dict[str, BeatClass] = {"N": "N", "SVEB": "S", "VEB": "V", "F": "F", "Q": "Q"}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PredictedBeats:
+    """Beat labels from the beat classifier (compared by identity, like measured fiducials)."""
+
+    index: BeatIndex
+
+
+def predicted_beats(beats: Sequence[Mapping[str, object]], fs_hz: float) -> PredictedBeats | None:
+    """The analysis result's labelled beats as a marker index (None when none is labelled)."""
+    samples: list[int] = []
+    classes: list[BeatClass] = []
+    for beat in beats:
+        label, time_s = beat.get("label"), beat.get("time_s")
+        if isinstance(label, str) and label in PREDICTED_CLASSES and isinstance(time_s, float):
+            samples.append(round(time_s * fs_hz))
+            classes.append(PREDICTED_CLASSES[label])
+    if not samples:
+        return None
+    order = np.argsort(np.asarray(samples, dtype=np.int64), kind="stable")
+    return PredictedBeats(
+        BeatIndex(
+            np.asarray(samples, dtype=np.int64)[order],
+            tuple(classes[i] for i in order),
+            tuple(classes[i] for i in order),
+        )
+    )
+
+
+def ectopic_times(index: BeatIndex | None, fs_hz: float) -> F64:
+    """Times (s) of the non-normal beats of ``index`` (S, V, F, Q), sorted."""
+    if index is None:
+        return np.zeros(0)
+    keep = np.array([c not in ("N", "rhythm") for c in index.classes], dtype=bool)
+    return index.samples[keep].astype(np.float64) / fs_hz if keep.size else np.zeros(0)
+
+
+def next_ectopic(times: F64, now_s: float, forward: bool) -> float | None:
+    """The first ectopic beat after (or before) ``now_s``, with a 1 ms dead band."""
+    if forward:
+        i = int(np.searchsorted(times, now_s + 1e-3, side="left"))
+        return float(times[i]) if i < len(times) else None
+    i = int(np.searchsorted(times, now_s - 1e-3, side="left")) - 1
+    return float(times[i]) if i >= 0 else None
 
 
 def wave_index(record: Record) -> dict[str, dict[Wave, WaveMarks]]:

@@ -8,7 +8,9 @@ to the input before the models ran and what could not run. The Qt panel only dra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ecgviewer.analysis import AnalysisResult
 
@@ -29,7 +31,8 @@ CLASS_TITLES: dict[str, str] = {
 
 #: Prefixes of notices that describe the models' input or why a model did not run.
 _MODEL_NOTICE_PREFIXES = ("Classifier input:", "No AI findings", "No 12-lead classification",
-                          "No anomaly", "No classifier")  # fmt: skip
+                          "No anomaly", "No classifier", "Beat classifier input:",
+                          "No beat labels")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,30 @@ class FindingsView:
     model_notices: tuple[str, ...]
     other_notices: tuple[str, ...]
     model_line: str
+    beats: str = ""
+
+
+def beat_summary_text(summary: Mapping[str, Any] | None) -> str:
+    """``Beats (AI): 1,204 — 12 VEB (1 couplet(s)), 3 SVEB; 1.2 % ectopic`` or ``""``."""
+    if not summary or not summary.get("total"):
+        return ""
+    counts = summary["counts"]
+    parts = []
+    for cls in ("VEB", "SVEB", "F", "Q"):
+        n = int(counts.get(cls, 0))
+        if not n:
+            continue
+        key = cls.lower()
+        extra = [
+            f"{summary[f'{key}_{kind}s']} {kind}(s)"
+            for kind in ("couplet", "run")
+            if summary.get(f"{key}_{kind}s")
+        ]
+        parts.append(f"{n} {cls}" + (f" ({', '.join(extra)})" if extra else ""))
+    body = ", ".join(parts) if parts else "all N"
+    pct = summary.get("ectopic_percent")
+    tail = f"; {pct:.1f} % ectopic" if parts and pct is not None else ""
+    return f"Beats (AI): {summary['total']:,} — {body}{tail}"
 
 
 def operating_point_text(threshold: float, se: float | None, sp: float | None) -> str:
@@ -106,4 +133,5 @@ def findings_view(result: AnalysisResult) -> FindingsView:
     models = "; ".join(
         f"{name} {m.version} (sha256 {m.sha256[:12]}…)" for name, m in sorted(result.models.items())
     )
-    return FindingsView(tuple(rows), headline, anomaly, model_notices, other, models)
+    beats = beat_summary_text(result.beat_summary)
+    return FindingsView(tuple(rows), headline, anomaly, model_notices, other, models, beats)

@@ -94,6 +94,15 @@ class PageBuilder:
         self._waves = wave_index(record)
         self.filter_cache.clear()
 
+    def beat_index(self, state: ViewerState) -> BeatIndex | None:
+        """The file's beat labels, else the beat classifier's (for the record of ``state``)."""
+        if state.record is None:
+            return None
+        self._index(state.record)
+        if self._beats is not None:
+            return self._beats
+        return state.predicted_beats.index if state.predicted_beats is not None else None
+
     def build(
         self,
         state: ViewerState,
@@ -119,7 +128,8 @@ class PageBuilder:
             filters=state.filters,
             cache=self.filter_cache,
         )
-        beats = beat_markers(self._beats, layout, start, record.fs_hz) if state.show_beats else ()
+        shown = self.beat_index(state)
+        beats = beat_markers(shown, layout, start, record.fs_hz) if state.show_beats else ()
         waves = wave_ticks(self._waves, layout, start, record.fs_hz) if state.show_waves else ()
         fiducials = fiducial_ticks(state.fiducials, layout, start) if state.show_fiducials else ()
         return Page(

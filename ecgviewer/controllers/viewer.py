@@ -12,6 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
+from ecgviewer.controllers.annotations import (
+    BeatIndex,
+    PredictedBeats,
+    beat_index,
+    ectopic_times,
+    next_ectopic,
+)
 from ecgviewer.controllers.calipers import Caliper
 from ecgviewer.controllers.display_filters import DisplayFilters
 from ecgviewer.controllers.layout import (
@@ -32,7 +39,9 @@ MAX_CALIPERS = 4
 #: Display filters of a new installation: baseline-wander removal only (ST-safe, zero-phase).
 DEFAULT_FILTERS = DisplayFilters(baseline=True)
 #: State fields that change how the page is looked at or drawn over, not the page itself.
-_NOT_ON_PAGE = frozenset({"record", "calipers", "caliper_mode", "scale_mode", "screen_factor"})
+_NOT_ON_PAGE = frozenset(
+    {"record", "calipers", "caliper_mode", "scale_mode", "screen_factor", "ectopic_cursor_s"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +64,10 @@ class ViewerState:
     show_fiducials: bool = True
     #: Those fiducials, once measured off the GUI thread (``None`` before; compared by identity).
     fiducials: BeatFiducials | None = None
+    #: Beat labels from the beat classifier, shown where the file has none (``None`` before).
+    predicted_beats: PredictedBeats | None = None
+    #: The time (s) of the ectopic beat last jumped to (Navigate → Next Ectopic Beat).
+    ectopic_cursor_s: float | None = None
     calipers: tuple[Caliper, ...] = ()
     #: When on, a plain drag on the paper makes a caliper (Shift+drag always does).
     caliper_mode: bool = False
@@ -103,11 +116,44 @@ class ViewerState:
 
     def with_record(self, record: Record | None) -> ViewerState:
         """A new record starts at its beginning without calipers; display choices are kept."""
-        return replace(self, record=record, start_s=0.0, calipers=(), fiducials=None)
+        return replace(
+            self, record=record, start_s=0.0, calipers=(), fiducials=None,
+            predicted_beats=None, ectopic_cursor_s=None,
+        )  # fmt: skip
 
     def with_fiducials(self, fiducials: BeatFiducials | None) -> ViewerState:
         """The measured fiducials of the record shown."""
         return replace(self, fiducials=fiducials)
+
+    def with_predicted_beats(self, beats: PredictedBeats | None) -> ViewerState:
+        """The beat classifier's labels of the record shown."""
+        return replace(self, predicted_beats=beats)
+
+    def shown_beat_index(self) -> BeatIndex | None:
+        """The beat labels on the page: the file's own, else the beat classifier's."""
+        if self.record is None:
+            return None
+        own = beat_index(self.record)
+        if own is not None:
+            return own
+        return self.predicted_beats.index if self.predicted_beats is not None else None
+
+    def jumped_to_ectopic(self, forward: bool, index: BeatIndex | None = None) -> ViewerState:
+        """Scroll so the next (previous) ectopic beat sits a third into the page."""
+        if self.record is None:
+            return self
+        if index is None:
+            index = self.shown_beat_index()
+        fs = self.record.fs_hz
+        times = ectopic_times(index, fs)
+        now = self.ectopic_cursor_s
+        if now is None or not self.start_s <= now <= self.start_s + self.page_duration_s:
+            now = self.start_s + self.page_duration_s / 3  # the user scrolled elsewhere
+        target = next_ectopic(times, now, forward)
+        if target is None:
+            return self
+        moved = self.scrolled_to(target - self.page_duration_s / 3)
+        return replace(moved, ectopic_cursor_s=target)
 
     def with_layout(self, kind: LayoutKind) -> ViewerState:
         if kind not in LAYOUT_KINDS:

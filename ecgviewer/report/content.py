@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ecgviewer.analysis.result import AnalysisResult, ClassFinding
+from ecgviewer.controllers.findings_view import beat_summary_text
 from ecgviewer.io.record import Record
 from ecgviewer.report.options import ReviewEntry
 
@@ -160,27 +161,8 @@ def ai_summary(
 
 
 def beat_line(result: AnalysisResult | None) -> str:
-    """``Beats (AI): 1,204 — 12 VEB (1 couplet), 3 SVEB; 1.2 % ectopic`` or ``""``."""
-    summary = result.beat_summary if result is not None else None
-    if not summary or not summary.get("total"):
-        return ""
-    counts = summary["counts"]
-    parts = []
-    for cls in ("VEB", "SVEB", "F", "Q"):
-        n = int(counts.get(cls, 0))
-        if not n:
-            continue
-        extra = []
-        key = cls.lower()
-        if summary.get(f"{key}_couplets"):
-            extra.append(f"{summary[f'{key}_couplets']} couplet(s)")
-        if summary.get(f"{key}_runs"):
-            extra.append(f"{summary[f'{key}_runs']} run(s)")
-        parts.append(f"{n} {cls}" + (f" ({', '.join(extra)})" if extra else ""))
-    body = ", ".join(parts) if parts else "all N"
-    pct = summary.get("ectopic_percent")
-    tail = f"; {pct:.1f} % ectopic" if parts and pct is not None else ""
-    return f"Beats (AI): {summary['total']:,} — {body}{tail}"
+    """``Beats (AI): 1,204 — 12 VEB (1 couplet(s)), 3 SVEB; 1.2 % ectopic`` or ``""``."""
+    return beat_summary_text(result.beat_summary if result is not None else None)
 
 
 def review_status(reviews: Sequence[ReviewEntry]) -> str:

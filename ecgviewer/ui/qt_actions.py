@@ -264,6 +264,10 @@ class QtViewerActions(QObject):
         add(menu, "home", "&Start of Recording", lambda s: s.scrolled_to(0.0), shortcut="Home")
         add(menu, "end", "&End of Recording", lambda s: s.scrolled_to(float("inf")), shortcut="End")
         add(menu, "goto", "&Go to Time…", shortcut="Ctrl+G", command=self._viewer.go_to_time_dialog)
+        add(menu, "next_ectopic", "Next &Ectopic Beat", lambda s: s.jumped_to_ectopic(True),
+            shortcut="E")  # fmt: skip
+        add(menu, "previous_ectopic", "Pre&vious Ectopic Beat",
+            lambda s: s.jumped_to_ectopic(False), shortcut="Shift+E")  # fmt: skip
         menu.addSeparator()
         add(
             menu,

@@ -60,6 +60,8 @@ class QtFindings(QWidget):
 
     #: The user asked to stop the running analysis.
     cancelRequested = Signal()
+    #: Jump to the next (True) or previous (False) ectopic beat.
+    ectopicRequested = Signal(bool)
     #: ``(viewer-state field, shown)`` from an overlay check box.
     overlayToggled = Signal(str, bool)
 
@@ -145,6 +147,18 @@ class QtFindings(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         if view is not None:
             column.addLayout(self._class_grid(view, body))
+            if view.beats:
+                beats_row = QHBoxLayout()
+                beats_row.addWidget(self._label(view.beats, body), 1)
+                for text, forward, tip in (("◀", False, "Previous ectopic beat (Shift+E)"),
+                                           ("▶", True, "Next ectopic beat (E)")):  # fmt: skip
+                    button = QPushButton(text, body)
+                    button.setToolTip(tip)
+                    button.setFixedWidth(28)
+                    button.setEnabled("all N" not in view.beats)
+                    button.clicked.connect(lambda _=False, f=forward: self.ectopicRequested.emit(f))
+                    beats_row.addWidget(button)
+                column.addLayout(beats_row)
             column.addWidget(self._label(view.anomaly, body))
             if view.model_notices:
                 column.addWidget(self._label("<b>Model input and limits</b>", body))

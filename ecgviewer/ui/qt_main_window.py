@@ -96,6 +96,9 @@ class QtMainWindow(QMainWindow):
             [330, 300, 240],
             Qt.Orientation.Vertical,
         )
+        self._measure.findings.ectopicRequested.connect(
+            lambda forward: self.update_state(lambda s: s.jumped_to_ectopic(forward))
+        )
         self._measure.findings.overlayToggled.connect(
             lambda field, on: self.update_state(lambda s: replace(s, **{field: on}))
         )

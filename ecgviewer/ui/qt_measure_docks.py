@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecgviewer.analysis import AnalysisResult
+from ecgviewer.controllers.annotations import predicted_beats
 from ecgviewer.controllers.measurements_view import beat_fiducials
 from ecgviewer.controllers.viewer import ViewerState
 from ecgviewer.dsp.measure import Measurements
@@ -132,6 +133,12 @@ class QtMeasureDocks(QObject):
             return
         self._result = analysis
         self.findings.set_result(analysis)
+        record = self._record
+        if record is not None:
+            labelled = predicted_beats(analysis.beats, record.fs_hz)
+            self._viewer.update_state(
+                lambda s: s.with_predicted_beats(labelled) if s.record is record else s
+            )
         self.analysisShown.emit(analysis)
         result = analysis.detail
         if not isinstance(result, Measurements):

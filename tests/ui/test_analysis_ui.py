@@ -129,3 +129,32 @@ def test_event_loop_keeps_ticking_while_the_process_analyses(qtbot: QtBot, proce
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 20
     assert max(gaps) < 1.0, f"the GUI stalled {max(gaps) * 1e3:.0f} ms"
+
+
+def test_beat_labels_are_drawn_and_e_jumps_to_the_next_ectopic_beat(
+    qtbot: QtBot, window: QtMainWindow
+) -> None:
+    """A 60 s record with two PVCs: the classifier's labels appear and E/Shift+E find them."""
+    ecg = synthesize(SynthSpec(hr_bpm=60, duration_s=60.0, pvc_beats=(20, 45)))
+    docks = window.measure_docks
+    with qtbot.waitSignal(docks.analysisShown, timeout=30_000) as blocker:
+        window.set_record(ecg.record)
+    result = blocker.args[0]
+    assert result.beat_summary is not None and result.beat_summary["counts"]["VEB"] >= 2
+    assert window.state.predicted_beats is not None
+    assert "Beats (AI):" in docks.findings.view.beats
+    truth = ecg.truth
+    pairs = zip(truth.r_peak_s, truth.labels, strict=True)
+    pvc_times = [float(t) for t, lab in pairs if lab == "V"]
+    window.update_state(lambda s: s.scrolled_to(0.0))
+    window.viewer_actions.by_name["next_ectopic"].trigger()
+    first = window.state.ectopic_cursor_s
+    assert first is not None and window.state.start_s <= first
+    veb = [b["time_s"] for b in result.beats if b["label"] == "VEB"]
+    assert first == pytest.approx(veb[0], abs=1e-3)
+    assert first == pytest.approx(pvc_times[0], abs=0.15)
+    window.viewer_actions.by_name["next_ectopic"].trigger()
+    assert window.state.ectopic_cursor_s == pytest.approx(veb[1], abs=1e-3)
+    window.viewer_actions.by_name["previous_ectopic"].trigger()
+    assert window.state.ectopic_cursor_s == pytest.approx(veb[0], abs=1e-3)
+    assert any(m.beat_class == "V" for m in window.view.shown_page.beat_labels)
