@@ -31,7 +31,7 @@ CLASS_TITLES: dict[str, str] = {
 
 #: Prefixes of notices that describe the models' input or why a model did not run.
 _MODEL_NOTICE_PREFIXES = ("Classifier input:", "No AI findings", "No 12-lead classification",
-                          "No anomaly", "No classifier", "Beat classifier input:",
+                          "No classifier", "Beat classifier input:",
                           "No beat labels")  # fmt: skip
 
 
