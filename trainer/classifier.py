@@ -350,6 +350,16 @@ def model_card(summary: dict[str, Any]) -> str:
         "on paediatric ECGs, paced rhythms or other populations. Fold-9 figures are optimistic "
         "because the thresholds were tuned on the same fold.",
         "",
+        "Labels (PTB-XL `scp_codes`, any likelihood; `trainer/labels.py`): 1AVB = `1AVB`; "
+        "RBBB = `CRBBB`; LBBB = `CLBBB`; SB = `SBRAD`; AF = `AFIB` (flutter `AFLT` is not AF); "
+        "ST = `STACH`; NORM, MI, STTC, CD, HYP = any statement whose `diagnostic_class` in "
+        "`scp_statements.csv` is that superclass.",
+        "",
+        f"Validation (fold 9, best epoch {summary.get('best_epoch')}): superclass macro AUC "
+        f"{summary['groups']['superclass']['macro_auc']:.3f}, CODE-class macro AUC "
+        f"{summary['groups']['code']['macro_auc']:.3f}, all 11 classes "
+        f"{summary['macro']['auc']:.3f}.",
+        "",
         "| class | AUC | F1 | Se | Sp | threshold | n+ |",
         "|---|---|---|---|---|---|---|",
     ]
