@@ -109,6 +109,58 @@ def _run_beats(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _configure_anomaly(parser: argparse.ArgumentParser) -> None:
+    # Declared here, not in trainer.anomaly, so `--help` and other commands never load torch.
+    parser.add_argument(
+        "--data", type=Path, required=True, help="PTB-XL folder (ptbxl_database.csv)"
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="output folder (checkpoints, report, bundle)"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="folder of preprocessed PTB-XL arrays (default: OUT/cache; one the classifier "
+        "wrote is reused)",
+    )
+    parser.add_argument("--net", default="{}", help="JSON overrides of the network config")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument(
+        "--beats-per-record", type=int, default=4, help="beat windows per record and step"
+    )
+    parser.add_argument(
+        "--loss", choices=("l1", "mse"), default="mse", help="restoration loss on hidden samples"
+    )
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--weight-decay", type=float, default=1e-4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument(
+        "--eval-every", type=int, default=5, metavar="N", help="fold-9 AUC every N epochs (0: end)"
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="use N normal training records (smoke runs)"
+    )
+    parser.add_argument("--val-limit", type=int, default=None, help="use N validation records")
+    parser.add_argument("--resume", action="store_true", help="continue from out/checkpoint.pt")
+    parser.add_argument(
+        "--stop-after",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop after N epochs of this invocation (the schedule still spans --epochs); "
+        "continue later with --resume",
+    )
+
+
+def _run_anomaly(args: argparse.Namespace) -> int:
+    from trainer.anomaly import run
+
+    return run(args)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "demo", "build the synthetic demo record shipped with the app", _configure_demo, _run_demo
@@ -124,6 +176,12 @@ COMMANDS: tuple[Command, ...] = (
         "train the AAMI beat classifier on MIT-BIH DS1 (record-wise CV) and export a bundle",
         _configure_beats,
         _run_beats,
+    ),
+    Command(
+        "anomaly",
+        "train the ECG anomaly (masked restoration) model on normal PTB-XL records",
+        _configure_anomaly,
+        _run_anomaly,
     ),
 )
 
