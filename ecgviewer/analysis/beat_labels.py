@@ -11,7 +11,6 @@ becomes a notice.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from ecgviewer.analysis.classify import model_info
+from ecgviewer.analysis.model_cache import load_once
 from ecgviewer.analysis.result import ModelInfo
 from ecgviewer.io.record import Record
 from ecgviewer.models import ModelBundleError
@@ -31,9 +32,6 @@ log = logging.getLogger(__name__)
 
 #: The AAMI classes in the order of the summary.
 BEAT_CLASSES: tuple[str, ...] = ("N", "SVEB", "VEB", "F", "Q")
-
-_lock = threading.Lock()
-_loaded: dict[Path, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,30 +46,13 @@ class BeatStep:
 
 def load_beat_model(bundle: Path | None = None) -> BeatBundle:
     """The verified beat classifier, loaded once per process (thread-safe)."""
-    path = (bundle or bundled_dir(BEATS)).resolve()
-    with _lock:
-        cached = _loaded.get(path)
-        if cached is None:
-            try:
-                if not (path / "manifest.json").is_file():
-                    raise ModelBundleError(
-                        f"No beat classifier is installed ({path} has no model bundle)."
-                    )
-                from ecgviewer.models.beats import load_beat_bundle
 
-                cached = load_beat_bundle(path)
-            except ModelBundleError as exc:
-                cached = exc
-            _loaded[path] = cached
-    if isinstance(cached, ModelBundleError):
-        raise cached
-    return cached
+    def load(path: Path) -> BeatBundle:
+        from ecgviewer.models.beats import load_beat_bundle
 
+        return load_beat_bundle(path)
 
-def forget_loaded_beat_model() -> None:
-    """Drop the per-process cache (tests)."""
-    with _lock:
-        _loaded.clear()
+    return load_once(bundle or bundled_dir(BEATS), load, "beat classifier")
 
 
 def _runs(labels: tuple[str, ...], cls: str) -> tuple[int, int, int]:
@@ -127,14 +108,10 @@ def run_beat_labels(
     from ecgviewer.models.beats import BEAT_FS_HZ, beat_lead, classify_beats
 
     labels, _ = classify_beats(record, beats, model)
-    info = ModelInfo(
-        version=str(model.manifest.get("version", "1")),
-        sha256=str(model.manifest["weights"]["sha256"]),
-    )
     lead = record.lead_names[beat_lead(record)]
     notices = [
         f"Beat classifier input: lead {lead}, resampled from {record.fs_hz:g} Hz to "
         f"{BEAT_FS_HZ:g} Hz."
     ]
     return BeatStep(labels, beat_summary(labels, record.duration_s), tuple(notices),
-                    {BEATS: info})  # fmt: skip
+                    {BEATS: model_info(model.manifest)})  # fmt: skip

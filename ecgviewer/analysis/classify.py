@@ -10,13 +10,14 @@ not classified; every change the input contract makes (resampling, cropping, pad
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ecgviewer.analysis.model_cache import load_once
 from ecgviewer.analysis.result import ClassFinding, ModelInfo
 from ecgviewer.io.record import Record
 from ecgviewer.models import (
@@ -35,9 +36,6 @@ MIN_DURATION_S = 5.0
 #: A lead missing for more than this fraction of the used window counts as absent.
 MAX_MISSING_FRACTION = 0.5
 
-_lock = threading.Lock()
-_loaded: dict[Path, ModelBundle | ModelBundleError] = {}
-
 
 @dataclass(frozen=True, slots=True)
 class ClassifierStep:
@@ -49,37 +47,20 @@ class ClassifierStep:
 
 
 def load_classifier(bundle: Path | None = None) -> ModelBundle:
-    """The verified classifier bundle, loaded once per process (thread-safe).
+    """The verified classifier bundle, loaded once per process (thread-safe), on the GPU if any.
 
     Raises
     ------
     ModelBundleError
-        No bundle, a tampered or mismatched weights file, or an incompatible manifest. The
-        error is remembered, so a broken bundle is reported without re-reading it per record.
+        No bundle, a tampered or mismatched weights file, or an incompatible manifest.
     """
-    path = (bundle or bundled_dir(CLASSIFIER)).resolve()
-    with _lock:
-        cached = _loaded.get(path)
-        if cached is None:
-            try:
-                if not (path / "manifest.json").is_file():
-                    raise ModelBundleError(
-                        f"No classifier is installed ({path} has no model bundle)."
-                    )
-                cached = load_bundle(path)
-                _move_to_best_device(cached)
-            except ModelBundleError as exc:
-                cached = exc
-            _loaded[path] = cached
-    if isinstance(cached, ModelBundleError):
-        raise cached
-    return cached
 
+    def load(path: Path) -> ModelBundle:
+        model = load_bundle(path)
+        _move_to_best_device(model)
+        return model
 
-def forget_loaded_models() -> None:
-    """Drop the per-process cache (tests; a bundle replaced while the app runs)."""
-    with _lock:
-        _loaded.clear()
+    return load_once(bundle or bundled_dir(CLASSIFIER), load, "classifier")
 
 
 def _move_to_best_device(bundle: ModelBundle) -> None:
@@ -89,9 +70,8 @@ def _move_to_best_device(bundle: ModelBundle) -> None:
         bundle.network.to("cuda")
 
 
-def model_info(bundle: ModelBundle) -> ModelInfo:
-    """Name the weights that made a finding (the manifest's version and sha256)."""
-    m = bundle.manifest
+def model_info(m: Mapping[str, Any]) -> ModelInfo:
+    """Name the weights that made a finding (a manifest's version and sha256)."""
     return ModelInfo(version=str(m.get("version", "1")), sha256=str(m["weights"]["sha256"]))
 
 
@@ -153,4 +133,4 @@ def run_classifier(record: Record, bundle: Path | None = None) -> ClassifierStep
         se, sp = _operating_point(model, name)
         classes[name] = ClassFinding(p, threshold, p >= threshold, se, sp)
     prefixed = tuple(f"Classifier input: {n}" for n in notices)
-    return ClassifierStep(classes, prefixed, {CLASSIFIER: model_info(model)})
+    return ClassifierStep(classes, prefixed, {CLASSIFIER: model_info(model.manifest)})

@@ -10,6 +10,9 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
+
 from ecgviewer.analysis.consistency import ConsistencyNote
 
 if TYPE_CHECKING:
@@ -98,6 +101,11 @@ class AnalysisResult:
     #: The full measurement object (median beats, per-lead fiducials) for the viewer and the
     #: report; not part of the JSON.
     detail: Measurements | None = field(default=None, compare=False, repr=False)
+    #: The anomaly model's restoration error ``[lead, sample]`` on the record's grid (NaN where
+    #: not analysed), for the heat maps; not part of the JSON.
+    restoration_error: npt.NDArray[np.float32] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def to_json_dict(self) -> dict[str, Any]:
         """The schema-1 JSON object (see README, "Analysis JSON")."""

@@ -3,8 +3,9 @@
 The UI's worker and the headless ``ecgviewer analyze`` both call this one function. Each step
 plugs in here: the measurements (:mod:`ecgviewer.analysis.measurements`), the 12-lead
 classifier (:mod:`ecgviewer.analysis.classify`), the beat labels
-(:mod:`ecgviewer.analysis.beat_labels`); the anomaly model later. A step that cannot run
-leaves its fields empty and says why in a notice, so nothing is ever invented.
+(:mod:`ecgviewer.analysis.beat_labels`) and the anomaly model
+(:mod:`ecgviewer.analysis.anomaly`). A step that cannot run leaves its fields empty and says why
+in a notice, so nothing is ever invented.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ecgviewer.analysis.anomaly import run_anomaly
 from ecgviewer.analysis.beat_labels import run_beat_labels
 from ecgviewer.analysis.classify import run_classifier
 from ecgviewer.analysis.consistency import check_consistency
@@ -20,9 +22,7 @@ from ecgviewer.analysis.result import AnalysisResult, RecordSummary
 from ecgviewer.io.record import Record
 
 #: Analyses that this version does not perform yet; each is reported in ``notices``.
-NOT_YET_AVAILABLE: tuple[str, ...] = (
-    "No anomaly model is bundled yet: no anomaly score was computed.",
-)
+NOT_YET_AVAILABLE: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ class AnalysisCancelled(Exception):
 
 
 #: The steps of :func:`run_analysis`, in order, as progress reports name them.
-STEPS: tuple[str, ...] = ("Measuring intervals", "Classifier", "Beat labels")
+STEPS: tuple[str, ...] = ("Measuring intervals", "Classifier", "Beat labels", "Anomaly model")
 
 
 def run_analysis(
@@ -108,12 +108,15 @@ def run_analysis(
     if labelled.labels and len(labelled.labels) == len(beats):
         labels = labelled.labels
         beats = tuple({**b, "label": lab} for b, lab in zip(beats, labels, strict=True))
+    step(3)
+    unusual = run_anomaly(record)
     flagged = {name: c.flagged for name, c in ai.classes.items()}
     notices = (
         record_notices(record)
         + list(measured.notices)
         + list(ai.notices)
         + list(labelled.notices)
+        + list(unusual.notices)
         + list(NOT_YET_AVAILABLE)
     )
     return AnalysisResult(
@@ -124,7 +127,9 @@ def run_analysis(
         beats=beats,
         beat_summary=labelled.summary,
         classes=ai.classes,
-        models={**ai.models, **labelled.models},
+        anomaly=unusual.finding,
+        restoration_error=unusual.error,
+        models={**ai.models, **labelled.models, **unusual.models},
         consistency=check_consistency(flagged, measured.values),
         generation=request.generation,
         detail=measured.measurements,

@@ -19,6 +19,8 @@ BUNDLED_MODELS_DIR = Path(__file__).resolve().parents[2] / "resources" / "models
 CLASSIFIER = "classifier"
 #: Name of the beat classifier bundle.
 BEATS = "beats"
+#: Name of the anomaly (restoration) model bundle.
+ANOMALY = "anomaly"
 
 
 def bundled_dir(name: str) -> Path:

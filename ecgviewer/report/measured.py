@@ -92,9 +92,11 @@ def report_item(
     return ReportItem(
         record,
         result,
-        measurements=measure_for_report(record) if measured else None,
+        measurements=(result.detail or measure_for_report(record)) if measured else None,
         reviews=reviews,
-        restoration_error=None if restoration_error is None else np.asarray(restoration_error),
+        restoration_error=np.asarray(restoration_error)
+        if restoration_error is not None
+        else result.restoration_error,
     )
 
 

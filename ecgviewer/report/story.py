@@ -213,7 +213,8 @@ def build_story(
     story.append(gap())
 
     story.append(para("Consistency notes", "h"))
-    notices = list(result.notices) if result else []
+    notices = [f"⚠ {c.message}" for c in result.consistency] if result else []
+    notices += list(result.notices) if result else []
     if notices:
         story += [Paragraph(escape(n), st["bullet"], bulletText="•") for n in notices]
     else:

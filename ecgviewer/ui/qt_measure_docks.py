@@ -214,7 +214,9 @@ def write_pdf(
     if result is None:
         result = run_analysis(AnalysisRequest(record, display_path=record.source_path))
     item = (
-        ReportItem(record, result, measurements=measurements)
+        ReportItem(
+            record, result, measurements=measurements, restoration_error=result.restoration_error
+        )
         if measurements is not None
         else report_item(record, result)
     )

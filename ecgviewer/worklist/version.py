@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import ecgviewer
 from ecgviewer.analysis import SCHEMA_VERSION
-from ecgviewer.models.bundled import BEATS, CLASSIFIER, bundled_model_info
+from ecgviewer.models.bundled import ANOMALY, BEATS, CLASSIFIER, bundled_model_info
 
 #: Hex digits of a model's sha256 kept in the version string: enough to tell weights apart,
 #: short enough to repeat in every row.
@@ -48,7 +48,7 @@ def bundled_models() -> dict[str, dict[str, str]]:
     for the old one.
     """
     out = {}
-    for name in (CLASSIFIER, BEATS):
+    for name in (CLASSIFIER, BEATS, ANOMALY):
         info = bundled_model_info(name)
         if info is not None:
             out[name] = info

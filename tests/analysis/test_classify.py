@@ -12,9 +12,9 @@ torch = pytest.importorskip("torch")
 
 from ecgviewer.analysis.classify import (  # noqa: E402
     MIN_DURATION_S,
-    forget_loaded_models,
     run_classifier,
 )
+from ecgviewer.analysis.model_cache import forget_loaded_models  # noqa: E402
 from ecgviewer.io import STANDARD_LEADS, make_record  # noqa: E402
 from ecgviewer.models import save_bundle  # noqa: E402
 from ecgviewer.models.networks import build_network, network_config  # noqa: E402

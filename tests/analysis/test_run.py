@@ -26,7 +26,15 @@ def test_twelve_lead_record_summary(tmp_path: Path) -> None:
     # every measurement is a number or null with a reason
     for key, value in data["measurements"].items():
         assert value is not None or data["measurement_notes"].get(key), key
-    assert data["classes"] == {} and data["anomaly"] is None and data["error"] is None
+    assert len(data["classes"]) == 11 and data["error"] is None
+    assert all(0.0 <= c["probability"] <= 1.0 for c in data["classes"].values())
+    assert data["anomaly"]["score"] > 0 and set(data["models"]) == {
+        "classifier",
+        "beats",
+        "anomaly",
+    }
+    assert result.restoration_error is not None
+    assert result.restoration_error.shape == (12, 5000)
     # the lead renaming of AVR/AVL/AVF is reported
     assert any("aVR" in n for n in data["notices"])
     json.dumps(data, allow_nan=False)

@@ -53,7 +53,7 @@ def test_each_request_is_answered_once_and_the_newest_is_analysed(mode: str) -> 
         assert sorted(g for g in answers) == [g for g in range(1, 6) if g in answers]
         assert all(a.cancelled or a.result is not None for a in answers.values())
         steps = [m.step for m in got if isinstance(m, Progress) and m.generation == 5]
-        assert steps == ["Measuring intervals", "Classifier", "Beat labels"]
+        assert steps == ["Measuring intervals", "Classifier", "Beat labels", "Anomaly model"]
     finally:
         assert service.close()
     assert not service.worker_alive
