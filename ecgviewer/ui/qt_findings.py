@@ -101,7 +101,8 @@ class QtFindings(QWidget):
             self.overlays[field] = box
         heat = QCheckBox("Heat map", self)
         heat.setEnabled(False)
-        heat.setToolTip("Restoration-error heat map: needs the anomaly model, not bundled yet")
+        heat.setToolTip("Restoration-error heat map: printed in the PDF report (File → Export PDF);"
+                        " not yet drawn in the viewer")  # fmt: skip
         toggles.addWidget(heat)
         toggles.addStretch(1)
         outer.addLayout(toggles)

@@ -93,7 +93,7 @@ class QtMainWindow(QMainWindow):
         self._measure.table_dock.raise_()
         self.resizeDocks(
             [findings, self._info_dock, self._measure.median_dock],
-            [330, 300, 240],
+            [430, 260, 200],
             Qt.Orientation.Vertical,
         )
         self._measure.findings.ectopicRequested.connect(
