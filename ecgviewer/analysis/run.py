@@ -11,10 +11,10 @@ in a notice, so nothing is ever invented.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ecgviewer.analysis.anomaly import run_anomaly
-from ecgviewer.analysis.beat_labels import run_beat_labels
+from ecgviewer.analysis.beat_labels import beat_summary, run_beat_labels
 from ecgviewer.analysis.classify import run_classifier
 from ecgviewer.analysis.consistency import check_consistency
 from ecgviewer.analysis.measurements import run_measurements
@@ -107,6 +107,19 @@ def run_analysis(
     labelled = run_beat_labels(record, detail.beats.samples if detail is not None else ())
     if labelled.labels and len(labelled.labels) == len(beats):
         labels = labelled.labels
+        if "AF" in ai.classes and ai.classes["AF"].flagged and "SVEB" in labels:
+            # In atrial fibrillation "supraventricular premature beat" has no meaning: every
+            # conducted beat is supraventricular and irregular.
+            labels = tuple("N" if lab == "SVEB" else lab for lab in labels)
+            labelled = replace(
+                labelled,
+                labels=labels,
+                summary=beat_summary(labels, record.duration_s),
+                notices=(
+                    *labelled.notices,
+                    "Beat labels: no SVEB labels while the classifier flags atrial fibrillation.",
+                ),
+            )
         beats = tuple({**b, "label": lab} for b, lab in zip(beats, labels, strict=True))
     step(3)
     unusual = run_anomaly(record)

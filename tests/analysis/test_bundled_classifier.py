@@ -56,6 +56,8 @@ def test_af_and_lbbb_records_are_flagged_and_normal_ones_are_not(data_root: Path
             data = run_analysis(AnalysisRequest(open_record(path))).to_json_dict()
             assert data["models"][CLASSIFIER]["sha256"]
             flagged[name].append({c for c, v in data["classes"].items() if v["flagged"]})
+            if "AF" in flagged[name][-1]:  # no "premature supraventricular" beats in AF
+                assert data["beat_summary"]["counts"]["SVEB"] == 0
     assert sum("AF" in f for f in flagged["AF"]) >= N_EACH - 1
     assert sum("LBBB" in f for f in flagged["LBBB"]) >= N_EACH - 1
     assert sum("NORM" in f for f in flagged["NORM"]) >= N_EACH - 2
