@@ -21,6 +21,7 @@ from ecgviewer.controllers.annotations import (
     wave_ticks,
 )
 from ecgviewer.controllers.display_filters import FilteredBlocks, filter_caption
+from ecgviewer.controllers.heatmap_view import HeatStrip, heat_strips
 from ecgviewer.controllers.layout import PageLayout
 from ecgviewer.controllers.measurements_view import FiducialTicks, fiducial_ticks
 from ecgviewer.controllers.navigation import format_time
@@ -44,6 +45,8 @@ class Page:
     time_text: str
     #: Measured fiducials (P on/off, QRS on/off, T off) as ticks; empty until measured.
     fiducial_ticks: tuple[FiducialTicks, ...] = ()
+    #: Restoration-error strips under the panels; empty without an anomaly result.
+    heat_strips: tuple[HeatStrip, ...] = ()
 
     @property
     def n_points(self) -> int:
@@ -132,6 +135,7 @@ class PageBuilder:
         beats = beat_markers(shown, layout, start, record.fs_hz) if state.show_beats else ()
         waves = wave_ticks(self._waves, layout, start, record.fs_hz) if state.show_waves else ()
         fiducials = fiducial_ticks(state.fiducials, layout, start) if state.show_fiducials else ()
+        heat = heat_strips(state.errors, layout, start) if state.show_heatmap else ()
         return Page(
             layout=layout,
             start_s=start,
@@ -141,4 +145,5 @@ class PageBuilder:
             caption=caption,
             time_text=time_caption(record, start, layout.page_duration_s),
             fiducial_ticks=fiducials,
+            heat_strips=heat,
         )

@@ -44,6 +44,7 @@ def state_to_settings(state: ViewerState) -> dict[str, str]:
         "show_beats": "true" if state.show_beats else "false",
         "show_waves": "true" if state.show_waves else "false",
         "show_fiducials": "true" if state.show_fiducials else "false",
+        "show_heatmap": "true" if state.show_heatmap else "false",
         "scale_mode": state.scale_mode,
         "screen_factor": f"{state.screen_factor:.6g}",
     }
@@ -152,6 +153,7 @@ def state_from_settings(values: Mapping[str, object], base: ViewerState) -> View
         show_beats=_get(values, "show_beats", _bool, d.show_beats),
         show_waves=_get(values, "show_waves", _bool, d.show_waves),
         show_fiducials=_get(values, "show_fiducials", _bool, d.show_fiducials),
+        show_heatmap=_get(values, "show_heatmap", _bool, d.show_heatmap),
         scale_mode="fit" if scale == "fit" else "true",
         screen_factor=_get(values, "screen_factor", _factor, d.screen_factor),
     )

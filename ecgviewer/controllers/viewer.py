@@ -21,6 +21,7 @@ from ecgviewer.controllers.annotations import (
 )
 from ecgviewer.controllers.calipers import Caliper
 from ecgviewer.controllers.display_filters import DisplayFilters
+from ecgviewer.controllers.heatmap_view import ErrorMap
 from ecgviewer.controllers.layout import (
     DEFAULT_RHYTHM_LEADS,
     LAYOUT_KINDS,
@@ -66,6 +67,9 @@ class ViewerState:
     fiducials: BeatFiducials | None = None
     #: Beat labels from the beat classifier, shown where the file has none (``None`` before).
     predicted_beats: PredictedBeats | None = None
+    show_heatmap: bool = True
+    #: The anomaly model's restoration error of the record shown (``None`` before / without).
+    errors: ErrorMap | None = None
     #: The time (s) of the ectopic beat last jumped to (Navigate → Next Ectopic Beat).
     ectopic_cursor_s: float | None = None
     calipers: tuple[Caliper, ...] = ()
@@ -118,12 +122,16 @@ class ViewerState:
         """A new record starts at its beginning without calipers; display choices are kept."""
         return replace(
             self, record=record, start_s=0.0, calipers=(), fiducials=None,
-            predicted_beats=None, ectopic_cursor_s=None,
+            predicted_beats=None, ectopic_cursor_s=None, errors=None,
         )  # fmt: skip
 
     def with_fiducials(self, fiducials: BeatFiducials | None) -> ViewerState:
         """The measured fiducials of the record shown."""
         return replace(self, fiducials=fiducials)
+
+    def with_errors(self, errors: ErrorMap | None) -> ViewerState:
+        """The anomaly model's restoration error of the record shown."""
+        return replace(self, errors=errors)
 
     def with_predicted_beats(self, beats: PredictedBeats | None) -> ViewerState:
         """The beat classifier's labels of the record shown."""

@@ -12,29 +12,20 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
+from ecgviewer.controllers.heatmap_view import N_LEVELS, colour_levels, level_colour
 from ecgviewer.controllers.layout import standard_order
 from ecgviewer.report.fonts import Fonts
 from ecgviewer.report.vector import RGB, MmCanvas, fill, polyline_ops, rect_ops, stroke
 
 F64 = npt.NDArray[np.float64]
-#: Colour steps; the first (white) holds errors below a tenth of the scale.
-N_LEVELS = 10
 STRIP_MM = 6.0
 STRIP_GAP_MM = 0.8
 LABEL_COLUMN_MM = 11.0
 LEGEND_MM = 7.0
-#: White, then yellow, orange and red: the colour of no error to the colour of the largest.
-_STOPS: tuple[tuple[float, RGB], ...] = (
-    (0.0, (1.0, 1.0, 1.0)),
-    (0.25, (1.0, 0.93, 0.55)),
-    (0.6, (0.99, 0.55, 0.24)),
-    (1.0, (0.75, 0.05, 0.1)),
-)
 TRACE_RGB: RGB = (0.25, 0.25, 0.25)
 
 
@@ -91,27 +82,6 @@ def heat_map(
         scale_mv = float(finite_vals.max()) if finite_vals.size else 0.0
     span_s = n / fs_hz if n else duration_s
     return HeatMap(tuple(order), a / fs_hz, span_s / n_bins, values, max(scale_mv, 1e-6))
-
-
-def colour_levels(values: F64, scale_mv: float, n_levels: int = N_LEVELS) -> npt.NDArray[np.int64]:
-    """Quantised colour level 0..n-1 of each value (``-1`` for NaN); level 0 is no error."""
-    frac = np.clip(np.nan_to_num(values, nan=0.0) / scale_mv, 0.0, 1.0)
-    levels = np.minimum((frac * n_levels).astype(np.int64), n_levels - 1)
-    return np.where(np.isfinite(values), levels, -1)
-
-
-def level_colour(level: int, n_levels: int = N_LEVELS) -> RGB:
-    """The colour of a level (piecewise linear through the white-yellow-orange-red stops)."""
-    f = (level + 0.5) / n_levels if level > 0 else 0.0
-    for (f0, c0), (f1, c1) in pairwise(_STOPS):
-        if f <= f1:
-            w = (f - f0) / (f1 - f0)
-            return (
-                c0[0] + w * (c1[0] - c0[0]),
-                c0[1] + w * (c1[1] - c0[1]),
-                c0[2] + w * (c1[2] - c0[2]),
-            )
-    return _STOPS[-1][1]
 
 
 def heat_map_height_mm(n_leads: int, strip_mm: float = STRIP_MM) -> float:

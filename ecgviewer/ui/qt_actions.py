@@ -195,6 +195,7 @@ class QtViewerActions(QObject):
             ("beats", "&Beat Labels", "A"),
             ("waves", "&Wave Marks (P, QRS, T)", "W"),
             ("fiducials", "&Measured Fiducials (P on/off, QRS on/off, T off)", "M"),
+            ("heatmap", "Restoration &Heat Map (anomaly model)", "H"),
         ):
             self._add_toggle(menu, name, text, f"show_{name}", key)
         menu.addSeparator()

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem
 
 from ecgviewer.controllers.annotations import WAVES
 from ecgviewer.controllers.calipers import CaliperShape
+from ecgviewer.controllers.heatmap_view import N_LEVELS, HeatStrip, level_colour
 from ecgviewer.controllers.layout import SEPARATOR_HALF_MM, PageLayout
 from ecgviewer.controllers.measurements_view import FIDUCIALS, Fiducial
 from ecgviewer.controllers.page import Page
@@ -71,6 +73,13 @@ class QtEcgPage(pg.ItemGroup):
     def __init__(self) -> None:
         super().__init__()
         self._grid = QtPaperGrid(self)
+        self._heat = pg.ItemGroup(self)  # over the grid, under the traces
+        self._heat_count = 0
+        self._heat_paths = [QGraphicsPathItem(self._heat) for _ in range(N_LEVELS)]
+        for level, item in enumerate(self._heat_paths):
+            r, g, b = level_colour(level)
+            item.setBrush(QColor.fromRgbF(r, g, b, 0.85))
+            item.setPen(Qt.PenStyle.NoPen)
         self._static = pg.ItemGroup(self)
         self._page: Page | None = None
         self._paper = PaperSpec()
@@ -184,10 +193,37 @@ class QtEcgPage(pg.ItemGroup):
                 curve.setData(fid.x_mm, fid.y_mm, connect="pairs")
             else:
                 curve.setData([], [])
+        self._set_heat(page.heat_strips)
         if self._caption.toPlainText() != page.caption:
             self._caption.setText(page.caption)
         if self._time.toPlainText() != page.time_text:
             self._time.setText(page.time_text)
+
+    def _set_heat(self, strips: Sequence[HeatStrip]) -> None:
+        """One filled path per colour level; runs of one level become one rectangle."""
+        paths = [QPainterPath() for _ in range(N_LEVELS)]
+        self._heat_count = 0
+        for strip in strips:
+            bin_w = strip.width_mm / max(len(strip.levels), 1)
+            start = 0
+            for k in range(1, len(strip.levels) + 1):
+                if k < len(strip.levels) and strip.levels[k] == strip.levels[start]:
+                    continue
+                level = int(strip.levels[start])
+                if level >= 0:
+                    x = strip.x_mm + start * bin_w
+                    paths[level].addRect(
+                        QRectF(x, strip.y_mm, (k - start) * bin_w, strip.height_mm)
+                    )
+                start = k
+            self._heat_count += 1
+        for item, path in zip(self._heat_paths, paths, strict=True):
+            item.setPath(path)
+
+    @property
+    def heat_strips_shown(self) -> int:
+        """How many heat strips are drawn (tests)."""
+        return self._heat_count
 
     def set_calipers(self, shapes: Sequence[CaliperShape]) -> None:
         self._calipers.set_shapes(shapes, self._rect())

@@ -92,18 +92,16 @@ class QtFindings(QWidget):
         self.overlays: dict[str, QCheckBox] = {}
         for field, text, tip in (
             ("show_fiducials", "Fiducials", "Measured P, QRS and T boundaries on the traces (M)"),
-            ("show_beats", "Beat labels", "Beat annotations of the file on the traces (A)"),
-        ):
+            ("show_beats", "Beat labels", "The file's beat labels, else the classifier's (A)"),
+            ("show_heatmap", "Heat map",
+             "Restoration error of the anomaly model under each lead (H): white none, yellow → "
+             "dark red up to 0.3 mV and more, the same scale for every record"),
+        ):  # fmt: skip
             box = QCheckBox(text, self)
             box.setToolTip(tip)
             box.toggled.connect(lambda on, f=field: self.overlayToggled.emit(f, on))
             toggles.addWidget(box)
             self.overlays[field] = box
-        heat = QCheckBox("Heat map", self)
-        heat.setEnabled(False)
-        heat.setToolTip("Restoration-error heat map: printed in the PDF report (File → Export PDF);"
-                        " not yet drawn in the viewer")  # fmt: skip
-        toggles.addWidget(heat)
         toggles.addStretch(1)
         outer.addLayout(toggles)
         self.view: FindingsView | None = None

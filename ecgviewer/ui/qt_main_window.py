@@ -171,7 +171,11 @@ class QtMainWindow(QMainWindow):
         self._overview.set_state(state)
         self._actions.sync(state)
         self._measure.findings.sync_overlays(
-            {"show_fiducials": state.show_fiducials, "show_beats": state.show_beats}
+            {
+                "show_fiducials": state.show_fiducials,
+                "show_beats": state.show_beats,
+                "show_heatmap": state.show_heatmap,
+            }
         )
         self._refresh_info(force=state.record is not old.record)
         if state.record is not old.record:

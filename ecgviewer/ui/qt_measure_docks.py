@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ecgviewer.analysis import AnalysisResult
 from ecgviewer.controllers.annotations import predicted_beats
+from ecgviewer.controllers.heatmap_view import ErrorMap
 from ecgviewer.controllers.measurements_view import beat_fiducials
 from ecgviewer.controllers.viewer import ViewerState
 from ecgviewer.dsp.measure import Measurements
@@ -136,8 +137,14 @@ class QtMeasureDocks(QObject):
         record = self._record
         if record is not None:
             labelled = predicted_beats(analysis.beats, record.fs_hz)
+            err = analysis.restoration_error
+            errors = None if err is None else ErrorMap(err, record.lead_names, record.fs_hz)
             self._viewer.update_state(
-                lambda s: s.with_predicted_beats(labelled) if s.record is record else s
+                lambda s: (
+                    s.with_predicted_beats(labelled).with_errors(errors)
+                    if s.record is record
+                    else s
+                )
             )
         self.analysisShown.emit(analysis)
         result = analysis.detail

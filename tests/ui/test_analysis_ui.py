@@ -6,6 +6,7 @@ import itertools
 import multiprocessing
 import time
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -158,3 +159,30 @@ def test_beat_labels_are_drawn_and_e_jumps_to_the_next_ectopic_beat(
     window.viewer_actions.by_name["previous_ectopic"].trigger()
     assert window.state.ectopic_cursor_s == pytest.approx(veb[0], abs=1e-3)
     assert any(m.beat_class == "V" for m in window.view.shown_page.beat_labels)
+
+
+def test_heat_map_strips_follow_the_anomaly_result_and_the_toggle(
+    qtbot: QtBot, window: QtMainWindow
+) -> None:
+    """A PVC in a synthetic record: the heat strip of lead II is darkest at that beat."""
+    ecg = synthesize(SynthSpec(hr_bpm=60, pvc_beats=(5,)))
+    docks = window.measure_docks
+    with qtbot.waitSignal(docks.analysisShown, timeout=30_000):
+        window.set_record(ecg.record)
+    assert window.state.errors is not None
+    page = window.view.shown_page
+    leads = {s.lead for s in page.heat_strips}
+    assert {"I", "II", "V1", "V6"} <= leads
+    strip = next(s for s in page.heat_strips if s.lead == "II")
+    panel = next(p for p in page.layout.panels if p.lead == "II" and p.row == 3)
+    assert strip.x_mm == panel.x_mm
+    pvc_s = float(ecg.truth.r_peak_s[[lab == "V" for lab in ecg.truth.labels]][0])
+    rhythm = [s for s in page.heat_strips if s.lead == "II" and s.x_mm == panel.x_mm][-1]
+    centres = panel.offset_s + (np.arange(len(rhythm.levels)) + 0.5) * panel.duration_s / len(
+        rhythm.levels
+    )
+    near = np.abs(centres - pvc_s) < 0.4
+    assert rhythm.levels[near].max() == rhythm.levels.max() > np.median(rhythm.levels)
+    assert window.view._page.heat_strips_shown == len(page.heat_strips)
+    docks.findings.overlays["show_heatmap"].click()
+    assert window.state.show_heatmap is False and window.view.shown_page.heat_strips == ()
