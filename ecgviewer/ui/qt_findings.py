@@ -25,10 +25,25 @@ from PySide6.QtWidgets import (
 
 from ecgviewer.analysis import AnalysisResult
 from ecgviewer.controllers.findings_view import FindingsView, findings_view
+from ecgviewer.controllers.heatmap_view import N_LEVELS, VIEWER_SCALE_MV, level_colour
 
 FLAGGED = QColor(200, 40, 40)
 NOT_FLAGGED = QColor(90, 120, 170)
 WARN = "#a15c00"
+
+
+def heat_legend_html() -> str:
+    """``Heat map ■■■■■ 0 – 0.3 mV restoration error`` in the strip's own colours."""
+    blocks = "".join(
+        '<span style="color:#{:02x}{:02x}{:02x}">█</span>'.format(
+            *(round(255 * c) for c in level_colour(level))
+        )
+        for level in range(N_LEVELS)
+    )
+    return (
+        f"<small>Heat map&nbsp; <span style='background:#eee'>{blocks}</span>&nbsp; "
+        f"0 – ≥ {VIEWER_SCALE_MV:g} mV restoration error</small>"
+    )
 
 
 class ProbabilityBar(QWidget):
@@ -104,6 +119,10 @@ class QtFindings(QWidget):
             self.overlays[field] = box
         toggles.addStretch(1)
         outer.addLayout(toggles)
+        self.heat_legend = QLabel(heat_legend_html(), self)
+        self.heat_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.heat_legend.setToolTip("The same scale for every record, so records can be compared")
+        outer.addWidget(self.heat_legend)
         self.view: FindingsView | None = None
 
     # -- states ----------------------------------------------------------------------------------
