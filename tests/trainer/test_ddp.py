@@ -43,6 +43,7 @@ def _worker(rank: int, world: int, port: int, out: str) -> None:
     opt = torch.optim.SGD(ddp.parameters(), lr=0.1)
     train_one_epoch(ddp, loader, opt, None, torch.device("cpu"), 0, show_progress=False)
     torch.save({k: v.clone() for k, v in net.state_dict().items()}, f"{out}/rank{rank}.pt")
+    dist.barrier()  # no rank tears gloo down while another still talks to it
     dist.destroy_process_group()
 
 
