@@ -40,6 +40,21 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_slicing(parser: argparse.ArgumentParser, what: str) -> None:
+    """Options every epoch-based trainer shares: subsets for smoke runs, resume, slices."""
+    parser.add_argument("--limit", type=int, default=None, help=f"use N {what} (smoke runs)")
+    parser.add_argument("--val-limit", type=int, default=None, help="use N validation records")
+    parser.add_argument("--resume", action="store_true", help="continue from out/checkpoint.pt")
+    parser.add_argument(
+        "--stop-after",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop after N epochs of this invocation (the schedule still spans --epochs); "
+        "continue later with --resume",
+    )
+
+
 def _configure_classifier(parser: argparse.ArgumentParser) -> None:
     # Declared here, not in trainer.classifier, so `--help` and other commands never load torch.
     parser.add_argument(
@@ -59,19 +74,7 @@ def _configure_classifier(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=0, help="DataLoader workers per process")
     parser.add_argument("--min-likelihood", type=float, default=0.0, help="see trainer/labels.py")
-    parser.add_argument(
-        "--limit", type=int, default=None, help="use N training records (smoke runs)"
-    )
-    parser.add_argument("--val-limit", type=int, default=None, help="use N validation records")
-    parser.add_argument("--resume", action="store_true", help="continue from out/checkpoint.pt")
-    parser.add_argument(
-        "--stop-after",
-        type=int,
-        default=None,
-        metavar="N",
-        help="stop after N epochs of this invocation (the schedule still spans --epochs); "
-        "continue later with --resume",
-    )
+    _add_slicing(parser, "training records")
 
 
 def _run_classifier(args: argparse.Namespace) -> int:
@@ -140,19 +143,7 @@ def _configure_anomaly(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--eval-every", type=int, default=5, metavar="N", help="fold-9 AUC every N epochs (0: end)"
     )
-    parser.add_argument(
-        "--limit", type=int, default=None, help="use N normal training records (smoke runs)"
-    )
-    parser.add_argument("--val-limit", type=int, default=None, help="use N validation records")
-    parser.add_argument("--resume", action="store_true", help="continue from out/checkpoint.pt")
-    parser.add_argument(
-        "--stop-after",
-        type=int,
-        default=None,
-        metavar="N",
-        help="stop after N epochs of this invocation (the schedule still spans --epochs); "
-        "continue later with --resume",
-    )
+    _add_slicing(parser, "normal training records")
 
 
 def _run_anomaly(args: argparse.Namespace) -> int:

@@ -64,10 +64,9 @@ def on_record_grid(error: F32, fs_hz: float, offset_s: float, record: Record) ->
 
 def run_anomaly(record: Record, bundle: Path | None = None) -> AnomalyStep:
     """Score ``record`` with the bundled anomaly model; a reason instead when it cannot."""
-    reason = why_not_classifiable(record)
+    reason = why_not_classifiable(record, "anomaly score", "anomaly model")
     if reason is not None:
-        return AnomalyStep(notices=(reason.replace("12-lead classification", "anomaly score")
-                                    .replace("the classifier", "the anomaly model"),))  # fmt: skip
+        return AnomalyStep(notices=(reason,))
     try:
         model = load_anomaly_model(bundle)
     except ModelBundleError as exc:

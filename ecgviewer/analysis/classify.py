@@ -85,18 +85,23 @@ def _operating_point(bundle: ModelBundle, name: str) -> tuple[float | None, floa
     )
 
 
-def why_not_classifiable(record: Record) -> str | None:
-    """The reason this record cannot be classified, or None when it can."""
+def why_not_classifiable(
+    record: Record, result: str = "12-lead classification", model: str = "classifier"
+) -> str | None:
+    """Why ``model`` (reading the classifier's input contract) cannot run, or None when it can.
+
+    ``result`` names what is then missing (``"No <result>: ..."``).
+    """
     missing = [lead for lead in MODEL_LEADS if lead not in record.lead_names]
     if missing:
         return (
-            f"No 12-lead classification: the classifier needs the 12 standard leads and this "
+            f"No {result}: the {model} needs the 12 standard leads and this "
             f"recording lacks {', '.join(missing)}."
         )
     if record.duration_s < MIN_DURATION_S:
         return (
-            f"No 12-lead classification: the recording lasts {record.duration_s:.1f} s; the "
-            f"classifier reads 10 s and needs at least {MIN_DURATION_S:g} s."
+            f"No {result}: the recording lasts {record.duration_s:.1f} s; the "
+            f"{model} reads 10 s and needs at least {MIN_DURATION_S:g} s."
         )
     rows = record.samples[[record.lead_index(lead) for lead in MODEL_LEADS]]
     n = rows.shape[1]
@@ -108,8 +113,8 @@ def why_not_classifiable(record: Record) -> str | None:
     ]
     if absent:
         return (
-            f"No 12-lead classification: lead(s) {', '.join(absent)} are missing for most of "
-            "the 10 s the classifier reads."
+            f"No {result}: lead(s) {', '.join(absent)} are missing for most of "
+            f"the 10 s the {model} reads."
         )
     return None
 

@@ -34,7 +34,7 @@ from torch import Tensor, nn
 from ecgviewer.dsp.beats import detect_beats
 from ecgviewer.dsp.filters import highpass
 from ecgviewer.io import Record
-from ecgviewer.models.bundle import ModelBundleError, read_manifest, verify_weights
+from ecgviewer.models.bundle import ModelBundleError, load_network
 from ecgviewer.models.preprocess import MODEL_FS_HZ, MODEL_N_SAMPLES, input_contract, preprocess
 
 F32 = npt.NDArray[np.float32]
@@ -343,23 +343,14 @@ def load_anomaly_bundle(bundle_dir: Path = ANOMALY_BUNDLE_DIR) -> AnomalyBundle:
         Missing or malformed manifest, weights whose sha256 differs from the manifest, another
         input contract, or weights that do not fit the network config.
     """
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
 
-    bundle_dir = Path(bundle_dir)
-    manifest = read_manifest(bundle_dir, contract=anomaly_input_contract())
-    if list(manifest["classes"]) != ["anomaly"]:
-        raise ModelBundleError(f"The bundle {bundle_dir} is not an anomaly model.")
-    weights = verify_weights(bundle_dir, manifest)
-    try:
-        network = build_anomaly_network(manifest["network"])
-        network.load_state_dict(load_file(str(weights)), strict=True)
-    except (SafetensorError, RuntimeError, ValueError, KeyError, TypeError) as exc:
-        raise ModelBundleError(
-            f"The model weights in {bundle_dir} do not fit the network in its manifest: {exc}"
-        ) from exc
-    network.eval()
-    return AnomalyBundle(bundle_dir, manifest, network)
+    def build(manifest: Mapping[str, Any]) -> AnomalyNet:
+        if list(manifest["classes"]) != ["anomaly"]:
+            raise ModelBundleError(f"The bundle {bundle_dir} is not an anomaly model.")
+        return build_anomaly_network(manifest["network"])
+
+    manifest, network = load_network(Path(bundle_dir), build, anomaly_input_contract())
+    return AnomalyBundle(Path(bundle_dir), manifest, network)
 
 
 def _analysed_window(record: Record) -> tuple[float, int]:

@@ -33,7 +33,7 @@ from torch import Tensor, nn
 from ecgviewer.dsp.filters import highpass
 from ecgviewer.dsp.resample import resample
 from ecgviewer.io import Record
-from ecgviewer.models.bundle import ModelBundleError, read_manifest, verify_weights
+from ecgviewer.models.bundle import load_network
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -304,21 +304,12 @@ def load_beat_bundle(bundle_dir: Path = BEAT_BUNDLE_DIR) -> BeatBundle:
         Missing or malformed manifest, weights whose sha256 differs from the manifest, another
         beat preprocessing, or weights that do not fit the network config.
     """
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    bundle_dir = Path(bundle_dir)
-    manifest = read_manifest(bundle_dir, contract=beat_input_contract())
-    weights = verify_weights(bundle_dir, manifest)
-    try:
-        network = build_beat_network(manifest["network"], len(manifest["classes"]))
-        network.load_state_dict(load_file(str(weights)), strict=True)
-    except (SafetensorError, RuntimeError, ValueError, KeyError, TypeError) as exc:
-        raise ModelBundleError(
-            f"The beat model weights in {bundle_dir} do not fit the network in its manifest: {exc}"
-        ) from exc
-    network.eval()
-    return BeatBundle(bundle_dir, manifest, network)
+    manifest, network = load_network(
+        Path(bundle_dir),
+        lambda m: build_beat_network(m["network"], len(m["classes"])),
+        beat_input_contract(),
+    )
+    return BeatBundle(Path(bundle_dir), manifest, network)
 
 
 def classify_beats(

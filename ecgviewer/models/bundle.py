@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -200,36 +200,56 @@ class ModelBundle:
         return {c: float(p) for c, p in zip(self.classes, probs, strict=True)}, notices
 
 
-def load_bundle(bundle_dir: Path) -> ModelBundle:
-    """Verify and load a bundle folder.
+NetworkT = TypeVar("NetworkT", bound="nn.Module")
+
+
+def load_network(
+    bundle_dir: Path,
+    build: Callable[[Mapping[str, Any]], NetworkT],
+    contract: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], NetworkT]:
+    """The checked manifest and the network ``build(manifest)`` with the verified weights loaded.
+
+    Every bundle kind loads through here: manifest and input contract checked, sha256 verified
+    before the weights are parsed, strict state-dict load, eval mode.
 
     Raises
     ------
     ModelBundleError
         Missing or malformed manifest, a weights file whose sha256 differs from the manifest,
-        another preprocessing contract, or weights that do not fit the network config.
+        another input contract, or weights that do not fit the network config.
     """
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    from ecgviewer.models.networks import build_network
-
     bundle_dir = Path(bundle_dir)
-    manifest = read_manifest(bundle_dir)
+    manifest = read_manifest(bundle_dir, contract=contract)
     weights = verify_weights(bundle_dir, manifest)
-    contract = manifest["input"]
     try:
-        state = load_file(str(weights))
-        network = build_network(
-            manifest["network"],
-            len(contract["leads"]),
-            int(contract["n_samples"]),
-            len(manifest["classes"]),
-        )
-        network.load_state_dict(state, strict=True)
+        network = build(manifest)
+        network.load_state_dict(load_file(str(weights)), strict=True)
+    except ModelBundleError:
+        raise
     except (SafetensorError, RuntimeError, ValueError, KeyError, TypeError) as exc:
         raise ModelBundleError(
             f"The model weights in {bundle_dir} do not fit the network in its manifest: {exc}"
         ) from exc
     network.eval()
-    return ModelBundle(bundle_dir, manifest, network)
+    return manifest, network
+
+
+def load_bundle(bundle_dir: Path) -> ModelBundle:
+    """Verify and load a 12-lead classifier bundle folder (see :func:`load_network`)."""
+    from ecgviewer.models.networks import build_network
+
+    def build(manifest: Mapping[str, Any]) -> nn.Module:
+        contract = manifest["input"]
+        return build_network(
+            manifest["network"],
+            len(contract["leads"]),
+            int(contract["n_samples"]),
+            len(manifest["classes"]),
+        )
+
+    manifest, network = load_network(Path(bundle_dir), build)
+    return ModelBundle(Path(bundle_dir), manifest, network)
