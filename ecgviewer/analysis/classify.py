@@ -4,7 +4,14 @@ The bundle is loaded once per process, lazily, on the GPU when torch sees one, e
 its sha256 is checked before the weights are read, and a missing, tampered or incompatible bundle
 becomes a notice (the record is still measured and shown), never a guess. Records without the 12
 standard leads, with a lead that is mostly missing, or shorter than :data:`MIN_DURATION_S` are
-not classified; every change the input contract makes (resampling, cropping, padding) is listed.
+not classified; every change the input contract makes (resampling, padding, windowing) is listed.
+
+A record longer than 10 s is read in 10 s windows covering it (at most
+:data:`~ecgviewer.models.MAX_WINDOWS`, spread evenly; see
+:func:`~ecgviewer.models.preprocess_windows`); each class's probability is the mean over the
+windows, so the stored thresholds keep the meaning they were chosen with on 10 s records, and a
+class above its threshold in some windows but not on average (paroxysmal AF, say) is named in a
+notice with the window where it was highest.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from ecgviewer.analysis.model_cache import load_once
 from ecgviewer.analysis.result import ClassFinding, ModelInfo
 from ecgviewer.io.record import Record
 from ecgviewer.models import (
+    MODEL_FS_HZ,
     MODEL_LEADS,
+    MODEL_N_SAMPLES,
     ModelBundle,
     ModelBundleError,
     PreprocessError,
@@ -35,6 +44,8 @@ log = logging.getLogger(__name__)
 MIN_DURATION_S = 5.0
 #: A lead missing for more than this fraction of the used window counts as absent.
 MAX_MISSING_FRACTION = 0.5
+#: Length of one classifier window (s).
+WINDOW_S = MODEL_N_SAMPLES / MODEL_FS_HZ
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +140,28 @@ def run_classifier(record: Record, bundle: Path | None = None) -> ClassifierStep
     except ModelBundleError as exc:
         return ClassifierStep(notices=(f"No AI findings: {exc}",))
     try:
-        probs, notices = model.predict(record)
+        windows, starts_s, notices = model.predict_windows(record, MAX_MISSING_FRACTION)
     except PreprocessError as exc:  # guarded above; kept so a contract change cannot crash
         return ClassifierStep(notices=(f"No 12-lead classification: {exc}",))
+    prefixed = tuple(f"Classifier input: {n}" for n in notices)
+    if not len(windows):
+        reason = "No 12-lead classification: a lead is missing in every 10 s window."
+        return ClassifierStep(notices=(*prefixed, reason))
     classes: dict[str, ClassFinding] = {}
-    for name, threshold in zip(model.classes, model.thresholds, strict=True):
-        p = float(probs[name])
+    partly: list[str] = []
+    for i, (name, threshold) in enumerate(zip(model.classes, model.thresholds, strict=True)):
+        p = float(windows[:, i].mean())
         se, sp = _operating_point(model, name)
         classes[name] = ClassFinding(p, threshold, p >= threshold, se, sp)
-    prefixed = tuple(f"Classifier input: {n}" for n in notices)
-    return ClassifierStep(classes, prefixed, {CLASSIFIER: model_info(model.manifest)})
+        above = windows[:, i] >= threshold
+        if p < threshold and above.any():
+            best = int(np.argmax(windows[:, i]))
+            t0 = float(starts_s[best])
+            partly.append(
+                f"{name} is above its threshold in {int(above.sum())} of {len(windows)} windows "
+                f"(highest {float(windows[best, i]):.2f} at {t0:.1f}–{t0 + WINDOW_S:.1f} s) but "
+                f"not over the whole recording (mean {p:.2f} < {threshold:.2f})."
+            )
+    return ClassifierStep(
+        classes, prefixed + tuple(partly), {CLASSIFIER: model_info(model.manifest)}
+    )

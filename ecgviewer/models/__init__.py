@@ -8,6 +8,7 @@ never pays for it. The beat-by-beat AAMI classifier lives in :mod:`ecgviewer.mod
 
 from ecgviewer.models.bundle import ModelBundle, ModelBundleError, load_bundle, save_bundle
 from ecgviewer.models.preprocess import (
+    MAX_WINDOWS,
     MODEL_FS_HZ,
     MODEL_LEADS,
     MODEL_N_SAMPLES,
@@ -15,9 +16,12 @@ from ecgviewer.models.preprocess import (
     PreprocessError,
     input_contract,
     preprocess,
+    preprocess_windows,
+    window_starts,
 )
 
 __all__ = [
+    "MAX_WINDOWS",
     "MODEL_FS_HZ",
     "MODEL_LEADS",
     "MODEL_N_SAMPLES",
@@ -28,5 +32,7 @@ __all__ = [
     "input_contract",
     "load_bundle",
     "preprocess",
+    "preprocess_windows",
     "save_bundle",
+    "window_starts",
 ]

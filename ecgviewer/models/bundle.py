@@ -27,7 +27,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ecgviewer.io import Record
-from ecgviewer.models.preprocess import PREPROCESSING_ID, input_contract, preprocess
+from ecgviewer.models.preprocess import (
+    PREPROCESSING_ID,
+    PreprocessError,
+    input_contract,
+    preprocess_windows,
+)
 
 if TYPE_CHECKING:
     from torch import nn
@@ -194,10 +199,25 @@ class ModelBundle:
         return out
 
     def predict(self, record: Record) -> tuple[dict[str, float], tuple[str, ...]]:
-        """Probability per class for one record, and the preprocessing notices."""
-        x, notices = preprocess(record)
-        probs = self.predict_proba(x[None])[0]
-        return {c: float(p) for c, p in zip(self.classes, probs, strict=True)}, notices
+        """Probability per class for one record (the mean over its windows), and the notices."""
+        probs, _, notices = self.predict_windows(record)
+        if not len(probs):
+            raise PreprocessError(f"No 10 s window of {record.record_name!r} could be read.")
+        mean = probs.mean(axis=0)
+        return {c: float(p) for c, p in zip(self.classes, mean, strict=True)}, notices
+
+    def predict_windows(
+        self, record: Record, max_missing: float = 1.0
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64], tuple[str, ...]]:
+        """Probabilities ``[k, n_classes]`` of each 10 s window, the windows' starts (s), notices.
+
+        Windows as :func:`~ecgviewer.models.preprocess.preprocess_windows` cuts them (one for a
+        record of up to 10 s); ``k`` is 0 when a lead is missing in every window.
+        """
+        x, starts, notices = preprocess_windows(record, max_missing=max_missing)
+        if not len(x):
+            return np.zeros((0, len(self.classes)), np.float32), starts, notices
+        return self.predict_proba(x), starts, notices
 
 
 NetworkT = TypeVar("NetworkT", bound="nn.Module")

@@ -14,6 +14,7 @@ erase the very thing the ``HYP`` class looks at.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -30,6 +31,8 @@ MODEL_N_SAMPLES = 1000
 MODEL_LEADS: tuple[str, ...] = STANDARD_LEADS
 #: Identifies this function's behaviour; bump it whenever any step below changes.
 PREPROCESSING_ID = "ecgviewer.models.preprocess/1"
+#: Most windows :func:`preprocess_windows` reads of a long record (5 min when contiguous).
+MAX_WINDOWS = 30
 
 F32 = npt.NDArray[np.float32]
 
@@ -81,6 +84,89 @@ def preprocess(record: Record) -> tuple[F32, tuple[str, ...]]:
     PreprocessError
         When one of the 12 standard leads is absent.
     """
+    x, _, notices = _standard_leads_at_model_rate(record)
+    n = x.shape[1]
+    start = max((n - MODEL_N_SAMPLES) // 2, 0)
+    if n > MODEL_N_SAMPLES:
+        notices.append(
+            f"Used the middle {MODEL_N_SAMPLES / MODEL_FS_HZ:g} s "
+            f"({start / MODEL_FS_HZ:.2f}–{(start + MODEL_N_SAMPLES) / MODEL_FS_HZ:.2f} s) "
+            f"of a {n / MODEL_FS_HZ:.2f} s recording."
+        )
+    return _model_window(x, start, notices), tuple(notices)
+
+
+def window_starts(n_samples: int, max_windows: int = MAX_WINDOWS) -> list[int]:
+    """First samples of the model windows that read a record of ``n_samples`` (at 100 Hz).
+
+    One window for up to 10 s; else ``ceil(n / 1000)`` windows (at most ``max_windows``) spread
+    evenly from the first to the last 10 s, so together they cover every sample (overlapping
+    where the length is not a multiple of 10 s) until ``max_windows`` caps them.
+    """
+    if n_samples <= MODEL_N_SAMPLES:
+        return [0]
+    k = min(math.ceil(n_samples / MODEL_N_SAMPLES), max(max_windows, 1))
+    if k == 1:
+        return [(n_samples - MODEL_N_SAMPLES) // 2]
+    span = n_samples - MODEL_N_SAMPLES
+    return [round(i * span / (k - 1)) for i in range(k)]
+
+
+def preprocess_windows(
+    record: Record, max_windows: int = MAX_WINDOWS, max_missing: float = 1.0
+) -> tuple[F32, npt.NDArray[np.float64], tuple[str, ...]]:
+    """A record longer than 10 s as model inputs ``float32 [k, 12, 1000]``, one per window.
+
+    The windows come from :func:`window_starts`; each is prepared exactly as :func:`preprocess`
+    prepares a 10 s record (its own median removed), and a record of up to 10 s gives the one
+    input :func:`preprocess` gives. Windows in which a lead is missing (NaN) for more than
+    ``max_missing`` of the time are left out and named in the notices.
+
+    Returns
+    -------
+    windows
+        float32 ``[k, 12, MODEL_N_SAMPLES]``; ``k`` may be 0 when every window was left out.
+    starts_s
+        Where each window starts in the record, in seconds.
+    notices
+        As for :func:`preprocess`, plus what windowing did.
+
+    Raises
+    ------
+    PreprocessError
+        When one of the 12 standard leads is absent.
+    """
+    x, gaps, notices = _standard_leads_at_model_rate(record)
+    n = x.shape[1]
+    kept: list[F32] = []
+    starts: list[float] = []
+    dropped: list[str] = []
+    for start in window_starts(n, max_windows):
+        span = f"{start / MODEL_FS_HZ:.2f}–{min(start + MODEL_N_SAMPLES, n) / MODEL_FS_HZ:.2f} s"
+        if gaps[:, start : start + MODEL_N_SAMPLES].mean(axis=1).max() > max_missing:
+            dropped.append(span)
+            continue
+        kept.append(_model_window(x, start, []))
+        starts.append(start / MODEL_FS_HZ)
+    if n > MODEL_N_SAMPLES:
+        note = (
+            f"Read in {len(starts)} windows of {MODEL_N_SAMPLES / MODEL_FS_HZ:g} s "
+            f"of a {n / MODEL_FS_HZ:.2f} s recording"
+        )
+        if len(window_starts(n, max_windows)) < math.ceil(n / MODEL_N_SAMPLES):
+            note += f" (at most {max_windows}, spread evenly over the recording)"
+        notices.append(note + ".")
+    if dropped:
+        notices.append(f"Windows left out (a lead missing for most of them): {', '.join(dropped)}.")
+    shape = (len(kept), len(MODEL_LEADS), MODEL_N_SAMPLES)
+    windows = np.stack(kept) if kept else np.zeros(shape, np.float32)
+    return windows, np.asarray(starts, dtype=np.float64), tuple(notices)
+
+
+def _standard_leads_at_model_rate(
+    record: Record,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], list[str]]:
+    """The 12 standard leads, in order, at 100 Hz with NaN set to 0 mV; where NaN was; notices."""
     missing = [lead for lead in MODEL_LEADS if lead not in record.lead_names]
     if missing:
         raise PreprocessError(
@@ -112,23 +198,20 @@ def preprocess(record: Record) -> tuple[F32, tuple[str, ...]]:
         )
         notices.append(f"Missing samples set to 0 mV in {where}.")
         x = np.where(nan, 0.0, x)
+    return x, nan, notices
 
-    n = x.shape[1]
-    if n > MODEL_N_SAMPLES:
-        start = (n - MODEL_N_SAMPLES) // 2
-        x = x[:, start : start + MODEL_N_SAMPLES]
-        notices.append(
-            f"Used the middle {MODEL_N_SAMPLES / MODEL_FS_HZ:g} s "
-            f"({start / MODEL_FS_HZ:.2f}–{(start + MODEL_N_SAMPLES) / MODEL_FS_HZ:.2f} s) "
-            f"of a {n / MODEL_FS_HZ:.2f} s recording."
-        )
+
+def _model_window(x: npt.NDArray[np.float64], start: int, notices: list[str]) -> F32:
+    """``x[:, start:start + 1000]``, its median removed, zero-padded to 1000 samples."""
+    w = x[:, start : start + MODEL_N_SAMPLES]
+    n = w.shape[1]
     # The median of the signal actually used, before padding adds zeros.
-    x = x - np.median(x, axis=1, keepdims=True)
+    w = w - np.median(w, axis=1, keepdims=True)
     if n < MODEL_N_SAMPLES:
-        x = np.pad(x, ((0, 0), (0, MODEL_N_SAMPLES - n)))
+        w = np.pad(w, ((0, 0), (0, MODEL_N_SAMPLES - n)))
         notices.append(
             f"Recording is {n / MODEL_FS_HZ:.2f} s; padded with 0 mV to "
             f"{MODEL_N_SAMPLES / MODEL_FS_HZ:g} s."
         )
-    out: F32 = np.ascontiguousarray(x, dtype=np.float32)
-    return out, tuple(notices)
+    out: F32 = np.ascontiguousarray(w, dtype=np.float32)
+    return out

@@ -59,10 +59,20 @@ def test_findings_carry_threshold_flag_and_operating_point(bundle: Path) -> None
     assert any("Resampled from 500 Hz to 100 Hz" in n for n in step.notices)
 
 
-def test_long_record_is_cropped_and_says_so(bundle: Path) -> None:
+def test_long_record_is_read_in_windows_and_says_so(bundle: Path) -> None:
     rec = make_record(twelve_lead(30.0, 250.0), 250.0, list(STANDARD_LEADS), "long")
     step = run_classifier(rec, bundle)
-    assert step.classes and any("middle 10 s (10.00–20.00 s)" in n for n in step.notices)
+    assert step.classes and any("Read in 3 windows of 10 s" in n for n in step.notices)
+
+
+def test_a_lead_missing_in_every_window_gives_a_reason(bundle: Path) -> None:
+    samples = twelve_lead(20.0, 250.0)  # windows 0–10 and 10–20 s; the middle 10 s is fine
+    samples[STANDARD_LEADS.index("V4"), :1500] = np.nan  # 0–6 s
+    samples[STANDARD_LEADS.index("V5"), 3500:] = np.nan  # 14–20 s
+    step = run_classifier(make_record(samples, 250.0, list(STANDARD_LEADS), "gaps"), bundle)
+    assert step.classes == {} and not step.models
+    assert "a lead is missing in every 10 s window" in step.notices[-1]
+    assert any("0.00–10.00 s, 10.00–20.00 s" in n for n in step.notices)
 
 
 def test_two_leads_get_a_reason_not_a_guess(bundle: Path) -> None:
