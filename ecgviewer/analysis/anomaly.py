@@ -3,7 +3,8 @@
 Runs :func:`ecgviewer.models.anomaly.score_record` on records with the 12 standard leads (the
 same input contract as the classifier) and puts its per-lead, per-sample error on the record's
 own grid (lead order, sampling rate; NaN outside the 10 s the model read) so the viewer and the
-PDF can draw it under each lead.
+PDF can draw it under each lead. It also puts the restored signal there, as the trace the model
+expected to see (:func:`restored_on_record_grid`), for the viewer's restored-trace overlay.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class AnomalyStep:
 
     finding: AnomalyFinding | None = None
     error: F32 | None = None
+    #: The restored (expected normal) signal on the record's grid, in the record's own baseline.
+    restored: F32 | None = None
     notices: tuple[str, ...] = ()
     models: dict[str, ModelInfo] = field(default_factory=dict)
 
@@ -62,6 +65,37 @@ def on_record_grid(error: F32, fs_hz: float, offset_s: float, record: Record) ->
     return out
 
 
+def restored_on_record_grid(
+    restored: F32, filtered: F32, fs_hz: float, offset_s: float, record: Record
+) -> F32:
+    """The model's restoration as a trace on ``record``'s grid, on the record's own baseline.
+
+    The networks restore the *high-passed* 100 Hz input ``filtered`` (``[12, n]``, standard
+    leads, from ``offset_s``): ``restored`` has neither the baseline wander nor the lead's
+    offset. Adding back what the high-pass removed, ``restored + (raw - highpassed(raw))``, is
+    ``raw + (restored - filtered)``: the record's samples plus the signed restoration difference,
+    linearly interpolated onto the record's grid. Where the model restores the signal exactly,
+    this is the record itself (no baseline offset, no resampling blur); where it does not, it
+    departs from the trace by exactly the heat map's error. NaN outside the model's window,
+    in leads the model does not read, and where the record has no sample.
+    """
+    out = np.full((record.n_leads, record.n_samples), np.nan, dtype=np.float32)
+    n = restored.shape[1]
+    t = np.arange(record.n_samples) / float(record.fs_hz)
+    pos = (t - offset_s) * fs_hz
+    inside = (pos >= 0) & (pos <= n - 1)
+    if not inside.any():
+        return out
+    grid = np.arange(n, dtype=np.float64)
+    diff = restored.astype(np.float64) - filtered.astype(np.float64)
+    for i, lead in enumerate(MODEL_LEADS):
+        if lead in record.lead_names:
+            row = record.lead_index(lead)
+            raw = np.asarray(record.samples[row, inside], dtype=np.float64)
+            out[row, inside] = raw + np.interp(pos[inside], grid, diff[i])
+    return out
+
+
 def run_anomaly(record: Record, bundle: Path | None = None) -> AnomalyStep:
     """Score ``record`` with the bundled anomaly model; a reason instead when it cannot."""
     reason = why_not_classifiable(record, "anomaly score", "anomaly model")
@@ -76,4 +110,5 @@ def run_anomaly(record: Record, bundle: Path | None = None) -> AnomalyStep:
     out = score_record(record, model)
     finding = AnomalyFinding(out.score, out.threshold, out.flagged)
     error = on_record_grid(out.error, out.fs_hz, out.offset_s, record)
-    return AnomalyStep(finding, error, (), {ANOMALY: model_info(model.manifest)})
+    restored = restored_on_record_grid(out.restored, out.filtered, out.fs_hz, out.offset_s, record)
+    return AnomalyStep(finding, error, restored, (), {ANOMALY: model_info(model.manifest)})

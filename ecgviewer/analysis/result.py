@@ -106,6 +106,9 @@ class AnalysisResult:
     restoration_error: npt.NDArray[np.float32] | None = field(
         default=None, compare=False, repr=False
     )
+    #: The anomaly model's restored (expected normal) signal ``[lead, sample]`` on the record's
+    #: grid and baseline (NaN where not analysed), for the viewer's overlay; not part of the JSON.
+    restored_signal: npt.NDArray[np.float32] | None = field(default=None, compare=False, repr=False)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The schema-1 JSON object (see README, "Analysis JSON")."""

@@ -142,6 +142,7 @@ def run_analysis(
         classes=ai.classes,
         anomaly=unusual.finding,
         restoration_error=unusual.error,
+        restored_signal=unusual.restored,
         models={**ai.models, **labelled.models, **unusual.models},
         consistency=check_consistency(flagged, measured.values),
         generation=request.generation,

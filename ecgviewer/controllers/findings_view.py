@@ -2,8 +2,10 @@
 
 Pure functions of an :class:`~ecgviewer.analysis.AnalysisResult`: one :class:`FindingView` per
 class (flagged first, then by probability), its consistency notes attached, a tooltip with the
-operating point behind its threshold; the anomaly line; and the notices split into what was done
-to the input before the models ran and what could not run. The Qt panel only draws these.
+operating point behind its threshold; the anomaly line with the beats and leads of largest
+restoration error (:func:`~ecgviewer.controllers.error_ranking.largest_errors`); and the
+notices split into what was done to the input before the models ran and what could not run. The
+Qt panel only draws these.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecgviewer.analysis import AnalysisResult
+from ecgviewer.controllers.error_ranking import LargeError, largest_errors
+from ecgviewer.controllers.heatmap_view import ErrorMap
 
 #: What each class code means, in the words of the report.
 CLASS_TITLES: dict[str, str] = {
@@ -59,6 +63,8 @@ class FindingsView:
     other_notices: tuple[str, ...]
     model_line: str
     beats: str = ""
+    #: The (lead, beat) pairs with the largest restoration error, largest first.
+    largest_errors: tuple[LargeError, ...] = ()
 
 
 def beat_summary_text(summary: Mapping[str, Any] | None) -> str:
@@ -134,4 +140,16 @@ def findings_view(result: AnalysisResult) -> FindingsView:
         f"{name} {m.version} (sha256 {m.sha256[:12]}…)" for name, m in sorted(result.models.items())
     )
     beats = beat_summary_text(result.beat_summary)
-    return FindingsView(tuple(rows), headline, anomaly, model_notices, other, models, beats)
+    return FindingsView(
+        tuple(rows), headline, anomaly, model_notices, other, models, beats, result_errors(result)
+    )
+
+
+def result_errors(result: AnalysisResult) -> tuple[LargeError, ...]:
+    """The largest restoration errors of ``result``'s detected beats (empty without them)."""
+    err = result.restoration_error
+    if err is None:
+        return ()
+    errors = ErrorMap(err, tuple(result.summary.leads), float(result.summary.fs_hz))
+    times = [b["time_s"] for b in result.beats if isinstance(b.get("time_s"), float)]
+    return largest_errors(errors, [float(t) for t in times if isinstance(t, float)])

@@ -21,10 +21,12 @@ from ecgviewer.controllers.annotations import (
     wave_ticks,
 )
 from ecgviewer.controllers.display_filters import FilteredBlocks, filter_caption
+from ecgviewer.controllers.error_ranking import MarkBox, mark_boxes
 from ecgviewer.controllers.heatmap_view import HeatStrip, heat_strips
 from ecgviewer.controllers.layout import PageLayout
 from ecgviewer.controllers.measurements_view import FiducialTicks, fiducial_ticks
 from ecgviewer.controllers.navigation import format_time
+from ecgviewer.controllers.restored_view import restored_traces
 from ecgviewer.controllers.traces import DEFAULT_PX_PER_MM, Trace, page_traces
 from ecgviewer.controllers.viewer import ViewerState
 from ecgviewer.io.record import Record
@@ -47,6 +49,10 @@ class Page:
     fiducial_ticks: tuple[FiducialTicks, ...] = ()
     #: Restoration-error strips under the panels; empty without an anomaly result.
     heat_strips: tuple[HeatStrip, ...] = ()
+    #: The anomaly model's restored trace over each panel it covers; empty when off or absent.
+    restored_traces: tuple[Trace, ...] = ()
+    #: The highlight of the (lead, beat) jumped to from the largest-error list.
+    mark_boxes: tuple[MarkBox, ...] = ()
 
     @property
     def n_points(self) -> int:
@@ -136,6 +142,19 @@ class PageBuilder:
         waves = wave_ticks(self._waves, layout, start, record.fs_hz) if state.show_waves else ()
         fiducials = fiducial_ticks(state.fiducials, layout, start) if state.show_fiducials else ()
         heat = heat_strips(state.errors, layout, start) if state.show_heatmap else ()
+        restored = (
+            restored_traces(
+                state.restored,
+                record,
+                layout,
+                start,
+                px_per_mm=px_per_mm,
+                filters=state.filters,
+                cache=self.filter_cache,
+            )
+            if state.show_restored
+            else ()
+        )
         return Page(
             layout=layout,
             start_s=start,
@@ -146,4 +165,6 @@ class PageBuilder:
             time_text=time_caption(record, start, layout.page_duration_s),
             fiducial_ticks=fiducials,
             heat_strips=heat,
+            restored_traces=restored,
+            mark_boxes=mark_boxes(state.error_mark, layout, start),
         )

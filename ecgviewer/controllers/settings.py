@@ -45,6 +45,7 @@ def state_to_settings(state: ViewerState) -> dict[str, str]:
         "show_waves": "true" if state.show_waves else "false",
         "show_fiducials": "true" if state.show_fiducials else "false",
         "show_heatmap": "true" if state.show_heatmap else "false",
+        "show_restored": "true" if state.show_restored else "false",
         "scale_mode": state.scale_mode,
         "screen_factor": f"{state.screen_factor:.6g}",
     }
@@ -154,6 +155,7 @@ def state_from_settings(values: Mapping[str, object], base: ViewerState) -> View
         show_waves=_get(values, "show_waves", _bool, d.show_waves),
         show_fiducials=_get(values, "show_fiducials", _bool, d.show_fiducials),
         show_heatmap=_get(values, "show_heatmap", _bool, d.show_heatmap),
+        show_restored=_get(values, "show_restored", _bool, d.show_restored),
         scale_mode="fit" if scale == "fit" else "true",
         screen_factor=_get(values, "screen_factor", _factor, d.screen_factor),
     )

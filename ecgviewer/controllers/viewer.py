@@ -21,6 +21,7 @@ from ecgviewer.controllers.annotations import (
 )
 from ecgviewer.controllers.calipers import Caliper
 from ecgviewer.controllers.display_filters import DisplayFilters
+from ecgviewer.controllers.error_ranking import ErrorMark, start_showing
 from ecgviewer.controllers.heatmap_view import ErrorMap
 from ecgviewer.controllers.layout import (
     DEFAULT_RHYTHM_LEADS,
@@ -32,6 +33,7 @@ from ecgviewer.controllers.layout import (
 from ecgviewer.controllers.measurements_view import BeatFiducials
 from ecgviewer.controllers.navigation import ARROW_FRACTION, clamp_start, zoom_speed
 from ecgviewer.controllers.paper import PaperSpec, page_duration_s
+from ecgviewer.controllers.restored_view import RestoredSignal
 from ecgviewer.io.record import Record
 
 #: ``true``: 1 mm of paper is 1 mm on the screen. ``fit``: the whole page fits the window.
@@ -70,6 +72,12 @@ class ViewerState:
     show_heatmap: bool = True
     #: The anomaly model's restoration error of the record shown (``None`` before / without).
     errors: ErrorMap | None = None
+    #: The anomaly model's restored (expected normal) trace drawn over the real one.
+    show_restored: bool = False
+    #: That restored signal of the record shown (``None`` before / without).
+    restored: RestoredSignal | None = None
+    #: The lead and beat last jumped to from the largest-error list, highlighted on the page.
+    error_mark: ErrorMark | None = None
     #: The time (s) of the ectopic beat last jumped to (Navigate → Next Ectopic Beat).
     ectopic_cursor_s: float | None = None
     calipers: tuple[Caliper, ...] = ()
@@ -122,7 +130,8 @@ class ViewerState:
         """A new record starts at its beginning without calipers; display choices are kept."""
         return replace(
             self, record=record, start_s=0.0, calipers=(), fiducials=None,
-            predicted_beats=None, ectopic_cursor_s=None, errors=None,
+            predicted_beats=None, ectopic_cursor_s=None, errors=None, restored=None,
+            error_mark=None,
         )  # fmt: skip
 
     def with_fiducials(self, fiducials: BeatFiducials | None) -> ViewerState:
@@ -132,6 +141,31 @@ class ViewerState:
     def with_errors(self, errors: ErrorMap | None) -> ViewerState:
         """The anomaly model's restoration error of the record shown."""
         return replace(self, errors=errors)
+
+    def with_restored(self, restored: RestoredSignal | None) -> ViewerState:
+        """The anomaly model's restored signal of the record shown."""
+        return replace(self, restored=restored)
+
+    def jumped_to_error(self, lead: str, time_s: float) -> ViewerState:
+        """Scroll so the beat at ``time_s`` shows in a panel of ``lead``, and highlight it.
+
+        The beat sits a third into the first panel of ``lead`` that can show it after the
+        scroll is clamped to the record, else a third into the page (a short record in a
+        multi-column format: then the rhythm strips show it).
+        """
+        if self.record is None:
+            return self
+        layout = self.layout()
+        moved = self
+        for start in start_showing(layout, lead, time_s, self.page_duration_s):
+            moved = self.scrolled_to(start)
+            if any(
+                p.lead == lead
+                and p.window_s(moved.start_s)[0] <= time_s <= p.window_s(moved.start_s)[1]
+                for p in layout.panels
+            ):
+                break
+        return replace(moved, error_mark=ErrorMark(lead, time_s))
 
     def with_predicted_beats(self, beats: PredictedBeats | None) -> ViewerState:
         """The beat classifier's labels of the record shown."""

@@ -303,8 +303,11 @@ class AnomalyOutput:
         map: the mean of the global branch's two errors (time blocks, lead groups) plus
         ``local_weight`` times the beat branch's error where a beat window covers the sample;
         0 on padding.
+    filtered
+        float32 ``[12, n]``: the high-passed input the networks restored (0 on padding), so
+        ``restored - filtered`` is the signed restoration difference.
     fs_hz
-        Sampling rate of ``restored`` and ``error`` (100 Hz).
+        Sampling rate of ``restored``, ``error`` and ``filtered`` (100 Hz).
     offset_s
         Where sample 0 of those arrays lies in the record (the model reads the middle 10 s).
     notices
@@ -316,6 +319,7 @@ class AnomalyOutput:
     flagged: bool
     restored: F32
     error: F32
+    filtered: F32
     fs_hz: float
     offset_s: float
     notices: tuple[str, ...]
@@ -383,6 +387,7 @@ def score_record(record: Record, bundle: AnomalyBundle) -> AnomalyOutput:
         flagged=score >= bundle.threshold,
         restored=result.restored[0],
         error=result.error[0],
+        filtered=xf,
         fs_hz=MODEL_FS_HZ,
         offset_s=offset_s,
         notices=notices,

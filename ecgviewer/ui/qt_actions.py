@@ -196,6 +196,7 @@ class QtViewerActions(QObject):
             ("waves", "&Wave Marks (P, QRS, T)", "W"),
             ("fiducials", "&Measured Fiducials (P on/off, QRS on/off, T off)", "M"),
             ("heatmap", "Restoration &Heat Map (anomaly model)", "H"),
+            ("restored", "&Restored Trace (anomaly model's expected normal ECG)", "R"),
         ):
             self._add_toggle(menu, name, text, f"show_{name}", key)
         menu.addSeparator()

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import QGraphicsPathItem
 
 from ecgviewer.controllers.annotations import WAVES
 from ecgviewer.controllers.calipers import CaliperShape
+from ecgviewer.controllers.error_ranking import MarkBox
 from ecgviewer.controllers.heatmap_view import N_LEVELS, HeatStrip, level_colour
 from ecgviewer.controllers.layout import SEPARATOR_HALF_MM, PageLayout
 from ecgviewer.controllers.measurements_view import FIDUCIALS, Fiducial
 from ecgviewer.controllers.page import Page
 from ecgviewer.controllers.paper import PaperSpec, calibration_pulse
+from ecgviewer.controllers.traces import Trace
 from ecgviewer.ui.qt_calipers import QtCalipers
 from ecgviewer.ui.qt_markers import QtTextMarkers
 from ecgviewer.ui.qt_paper_grid import QtPaperGrid
@@ -43,6 +45,12 @@ FIDUCIAL_COLOURS: dict[Fiducial, QColor] = {
         ("t_off", WAVE_COLOURS["T"]),
     )
 }
+#: The restored (expected normal) trace: blue, wider than the trace and drawn under it, so it
+#: shows as a blue edge where the model expected what it saw and as its own line where not.
+RESTORED_COLOUR = QColor(20, 110, 255, 170)
+RESTORED_WIDTH_PX = 2.0
+#: The highlight of a beat jumped to from the largest-error list.
+MARK_COLOUR = QColor(20, 110, 255)
 #: One device-independent pixel, antialiased: Qt draws 1 px antialiased lines ten times faster
 #: than wider ones (0.8 ms against 11 ms for a 10 s two-lead page), which is what keeps a
 #: Holter scrolling at screen rate; on a 96 dpi screen it is 0.26 mm, like a printed trace.
@@ -80,6 +88,18 @@ class QtEcgPage(pg.ItemGroup):
             r, g, b = level_colour(level)
             item.setBrush(QColor.fromRgbF(r, g, b, 0.85))
             item.setPen(Qt.PenStyle.NoPen)
+        # Under the traces (the static group is always added after it), over the heat strips.
+        self._restored = pg.PlotCurveItem(
+            pen=_pen(RESTORED_COLOUR, RESTORED_WIDTH_PX), antialias=True, parent=self
+        )
+        self._marks = QGraphicsPathItem(self)
+        mark_pen = _pen(MARK_COLOUR, 1.5)
+        mark_pen.setStyle(Qt.PenStyle.DashLine)
+        self._marks.setPen(mark_pen)
+        self._marks.setBrush(QColor(MARK_COLOUR.red(), MARK_COLOUR.green(), MARK_COLOUR.blue(), 28))
+        self._mark_label = _text("", 0, 0, MARK_COLOUR, 8.0, True)
+        self._mark_label.setParentItem(self)
+        self._mark_count = 0
         self._static = pg.ItemGroup(self)
         self._page: Page | None = None
         self._paper = PaperSpec()
@@ -150,6 +170,16 @@ class QtEcgPage(pg.ItemGroup):
         return dict(self._fiducials)
 
     @property
+    def restored_curve(self) -> pg.PlotCurveItem:
+        """The restored trace of every panel, one polyline with NaN between panels."""
+        return self._restored
+
+    @property
+    def mark_boxes_shown(self) -> int:
+        """How many highlight boxes are drawn (tests)."""
+        return self._mark_count
+
+    @property
     def caption_text(self) -> str:
         return str(self._caption.toPlainText())
 
@@ -194,6 +224,8 @@ class QtEcgPage(pg.ItemGroup):
             else:
                 curve.setData([], [])
         self._set_heat(page.heat_strips)
+        self._set_restored(page.restored_traces)
+        self._set_marks(page.mark_boxes)
         if self._caption.toPlainText() != page.caption:
             self._caption.setText(page.caption)
         if self._time.toPlainText() != page.time_text:
@@ -219,6 +251,27 @@ class QtEcgPage(pg.ItemGroup):
             self._heat_count += 1
         for item, path in zip(self._heat_paths, paths, strict=True):
             item.setPath(path)
+
+    def _set_restored(self, traces: Sequence[Trace]) -> None:
+        if not traces:
+            self._restored.setData([], [])
+            return
+        gap = np.array([np.nan])
+        x = np.concatenate([a for t in traces for a in (t.x_mm, gap)])
+        y = np.concatenate([a for t in traces for a in (t.y_mm, gap)])
+        self._restored.setData(x, y, connect="finite")
+
+    def _set_marks(self, boxes: Sequence[MarkBox]) -> None:
+        path = QPainterPath()
+        for box in boxes:
+            path.addRect(QRectF(box.x_mm, box.y_mm, box.width_mm, box.height_mm))
+        self._marks.setPath(path)
+        self._mark_count = len(boxes)
+        labelled = next((b for b in boxes if b.label), None)
+        self._mark_label.setVisible(labelled is not None)
+        if labelled is not None:
+            self._mark_label.setText(labelled.label)
+            self._mark_label.setPos(labelled.x_mm + 0.3, labelled.y_mm + 0.3)  # inside, top left
 
     @property
     def heat_strips_shown(self) -> int:

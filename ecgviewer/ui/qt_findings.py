@@ -3,8 +3,9 @@
 Draws a :class:`~ecgviewer.controllers.findings_view.FindingsView`: a headline, one row per class
 (flagged first and highlighted) with its probability as a bar and its threshold as a tick, the
 operating point behind the threshold on hover, the consistency notes under the finding they
-concern, the anomaly line, what was done to the input before the models ran and what could not
-run, and the overlay toggles. While the analysis runs it shows the step and a Cancel button.
+concern, the anomaly line with the beats and leads of largest restoration error (click one to
+show it), what was done to the input before the models ran and what could not run, and the
+overlay toggles. While the analysis runs it shows the step and a Cancel button.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from ecgviewer.analysis import AnalysisResult
+from ecgviewer.controllers.error_ranking import BEAT_POST_S, BEAT_PRE_S, LargeError
 from ecgviewer.controllers.findings_view import FindingsView, findings_view
 from ecgviewer.controllers.heatmap_view import N_LEVELS, VIEWER_SCALE_MV, level_colour
 
 FLAGGED = QColor(200, 40, 40)
 NOT_FLAGGED = QColor(90, 120, 170)
 WARN = "#a15c00"
+RESTORED_TIP = (
+    "The anomaly model's restored (expected normal) trace in blue over the real one (R): it "
+    "departs from the trace where the model did not expect what it saw"
+)
 
 
 def heat_legend_html() -> str:
@@ -79,6 +85,8 @@ class QtFindings(QWidget):
     ectopicRequested = Signal(bool)
     #: ``(viewer-state field, shown)`` from an overlay check box.
     overlayToggled = Signal(str, bool)
+    #: ``(lead, beat time s)``: show that beat of that lead (a largest-error row was clicked).
+    errorBeatRequested = Signal(str, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,15 +113,18 @@ class QtFindings(QWidget):
         toggles = QHBoxLayout()
         toggles.addWidget(QLabel("Show:", self))
         self.overlays: dict[str, QCheckBox] = {}
+        self._overlay_tips: dict[str, str] = {}
         for field, text, tip in (
             ("show_fiducials", "Fiducials", "Measured P, QRS and T boundaries on the traces (M)"),
             ("show_beats", "Beat labels", "The file's beat labels, else the classifier's (A)"),
             ("show_heatmap", "Heat map",
              "Restoration error of the anomaly model under each lead (H): white none, yellow → "
              "dark red up to 0.3 mV and more, the same scale for every record"),
+            ("show_restored", "Restored trace", RESTORED_TIP),
         ):  # fmt: skip
             box = QCheckBox(text, self)
             box.setToolTip(tip)
+            self._overlay_tips[field] = tip
             box.toggled.connect(lambda on, f=field: self.overlayToggled.emit(f, on))
             toggles.addWidget(box)
             self.overlays[field] = box
@@ -124,6 +135,8 @@ class QtFindings(QWidget):
         self.heat_legend.setToolTip("The same scale for every record, so records can be compared")
         outer.addWidget(self.heat_legend)
         self.view: FindingsView | None = None
+        #: The largest-error rows of the result shown, largest first.
+        self.error_buttons: list[QPushButton] = []
 
     # -- states ----------------------------------------------------------------------------------
     def set_empty(self) -> None:
@@ -144,6 +157,12 @@ class QtFindings(QWidget):
         self.view = findings_view(result)
         self._show(self.view, self.view.headline, busy=False)
 
+    def set_overlay_available(self, field: str, available: bool, why_not: str) -> None:
+        """Enable an overlay check box, or disable it with the reason as its tooltip."""
+        box = self.overlays[field]
+        box.setEnabled(available)
+        box.setToolTip(self._overlay_tips[field] if available else why_not)
+
     def sync_overlays(self, shown: dict[str, bool]) -> None:
         """Reflect the viewer's state without echoing it back."""
         for field, box in self.overlays.items():
@@ -160,6 +179,7 @@ class QtFindings(QWidget):
             return
         if view is None:
             self.view = None
+        self.error_buttons = []
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
@@ -178,6 +198,12 @@ class QtFindings(QWidget):
                     beats_row.addWidget(button)
                 column.addLayout(beats_row)
             column.addWidget(self._label(view.anomaly, body))
+            if view.largest_errors:
+                column.addWidget(
+                    self._label("<small>Largest restoration errors (click to show):</small>", body)
+                )
+                for item in view.largest_errors:
+                    column.addWidget(self._error_button(item, body))
             if view.model_notices:
                 column.addWidget(self._label("<b>Model input and limits</b>", body))
                 for text in view.model_notices:
@@ -216,6 +242,21 @@ class QtFindings(QWidget):
                 row += 1
         grid.setColumnStretch(2, 1)
         return grid
+
+    def _error_button(self, item: LargeError, body: QWidget) -> QPushButton:
+        button = QPushButton("↦ " + item.describe(), body)
+        button.setFlat(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setStyleSheet("QPushButton { text-align: left; padding: 1px 4px; }")
+        button.setToolTip(
+            f"Mean restoration error of lead {item.lead} from {BEAT_PRE_S:g} s before to "
+            f"{BEAT_POST_S:g} s after this beat; click to scroll there and highlight it"
+        )
+        button.clicked.connect(
+            lambda _=False, lead=item.lead, t=item.time_s: self.errorBeatRequested.emit(lead, t)
+        )
+        self.error_buttons.append(button)
+        return button
 
     @staticmethod
     def _label(html: str, parent: QWidget) -> QLabel:

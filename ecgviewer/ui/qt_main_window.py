@@ -102,6 +102,9 @@ class QtMainWindow(QMainWindow):
         self._measure.findings.overlayToggled.connect(
             lambda field, on: self.update_state(lambda s: replace(s, **{field: on}))
         )
+        self._measure.findings.errorBeatRequested.connect(
+            lambda lead, t: self.update_state(lambda s: s.jumped_to_error(lead, t))
+        )
 
         self._recent = QtRecentFilesMenu(self._settings, self)
         self._recent.pathChosen.connect(self.open_path)
@@ -175,14 +178,31 @@ class QtMainWindow(QMainWindow):
                 "show_fiducials": state.show_fiducials,
                 "show_beats": state.show_beats,
                 "show_heatmap": state.show_heatmap,
+                "show_restored": state.show_restored,
             }
         )
+        self._sync_restored_toggle(state)
         self._refresh_info(force=state.record is not old.record)
         if state.record is not old.record:
             self._measure.set_record(state.record)
         if state.calipers != old.calipers:
             self._caliper_label.setText(state.calipers[-1].describe() if state.calipers else "")
         self._saved = save_state(self._settings, state, self._saved)
+
+    def _sync_restored_toggle(self, state: ViewerState) -> None:
+        """The restored-trace toggles work only once the anomaly model restored this record."""
+        available = state.restored is not None
+        if state.record is None:
+            why = "Open a recording first."
+        else:
+            why = (
+                "No restored trace: the anomaly model has not restored this recording (it is "
+                "still running, or it needs the 12 standard leads; see the AI Findings notices)."
+            )
+        self._measure.findings.set_overlay_available("show_restored", available, why)
+        action = self._actions.by_name["restored"]
+        action.setEnabled(available)
+        action.setToolTip("" if available else why)
 
     def _refresh_info(self, force: bool = False) -> None:
         """Update the record panel when the record or what the screen does to it changed."""

@@ -28,6 +28,7 @@ from ecgviewer.analysis import AnalysisResult
 from ecgviewer.controllers.annotations import predicted_beats
 from ecgviewer.controllers.heatmap_view import ErrorMap
 from ecgviewer.controllers.measurements_view import beat_fiducials
+from ecgviewer.controllers.restored_view import RestoredSignal
 from ecgviewer.controllers.viewer import ViewerState
 from ecgviewer.dsp.measure import Measurements
 from ecgviewer.io.record import Record
@@ -139,9 +140,13 @@ class QtMeasureDocks(QObject):
             labelled = predicted_beats(analysis.beats, record.fs_hz)
             err = analysis.restoration_error
             errors = None if err is None else ErrorMap(err, record.lead_names, record.fs_hz)
+            rest = analysis.restored_signal
+            restored = (
+                None if rest is None else RestoredSignal(rest, record.lead_names, record.fs_hz)
+            )
             self._viewer.update_state(
                 lambda s: (
-                    s.with_predicted_beats(labelled).with_errors(errors)
+                    s.with_predicted_beats(labelled).with_errors(errors).with_restored(restored)
                     if s.record is record
                     else s
                 )

@@ -19,6 +19,7 @@ def test_round_trip() -> None:
         rhythm_leads=("V5", "II"),
         filters=DisplayFilters(baseline=False, notch_hz=60.0, lowpass_hz=150.0),
         show_beats=False,
+        show_restored=True,
         scale_mode="fit",
         screen_factor=1.0526,
     )
