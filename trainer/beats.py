@@ -35,6 +35,8 @@ from ecgviewer.models.beats import (
     beat_input_contract,
     build_beat_member,
     classify_beats,
+    decide,
+    nn_irregularity,
     reference_beats,
 )
 from ecgviewer.models.bundle import json_safe, save_bundle
@@ -63,6 +65,8 @@ class RecordBeats:
     labels: I64
     samples: I64
     fs_hz: float
+    #: The annotated rhythm at each beat (``"(N"``, ``"(AFIB"``, ...; ``""`` before the first).
+    rhythm: tuple[str, ...] = ()
 
 
 def available_records(data: Path, wanted: tuple[str, ...] = DS1) -> list[str]:
@@ -71,11 +75,51 @@ def available_records(data: Path, wanted: tuple[str, ...] = DS1) -> list[str]:
 
 
 def load_record_beats(record: Record, name: str) -> RecordBeats:
-    """Features of the annotated beats of ``record``."""
+    """Features of the annotated beats of ``record``, and the annotated rhythm at each."""
     samples, labels = reference_beats(record)
     windows, rr = beat_features(record, samples)
     y = np.array([AAMI_CLASSES.index(c) for c in labels], dtype=np.int64)
-    return RecordBeats(name, windows, rr, y, samples, record.fs_hz)
+    return RecordBeats(name, windows, rr, y, samples, record.fs_hz, rhythm_at(record, samples))
+
+
+def rhythm_at(record: Record, samples: I64, track: str = "atr") -> tuple[str, ...]:
+    """The rhythm annotation (``aux`` of the last ``+`` mark) in force at each of ``samples``."""
+    found = record.tracks(track)
+    if not found:
+        return ("",) * len(samples)
+    t = found[0]
+    aux = t.aux or ("",) * len(t.samples)
+    marks = [
+        (int(at), note)
+        for at, sym, note in zip(t.samples, t.symbols, aux, strict=True)
+        if sym == "+" and note.startswith("(")
+    ]
+    starts = np.array([m[0] for m in marks], dtype=np.int64)
+    which = np.searchsorted(starts, np.asarray(samples, np.int64), side="right") - 1
+    return tuple(marks[k][1] if k >= 0 else "" for k in which)
+
+
+#: Rhythm annotations in which the rhythm rule is meant to fire (it is set where it should not).
+IRREGULAR_RHYTHMS = frozenset({"(AFIB", "(AFL"})
+#: The rule's threshold is this quantile of the NN irregularity over the beats of the training
+#: records that are in no such rhythm: it may call at most 0.5 % of them irregular.
+RULE_QUANTILE = 0.995
+
+
+def rule_threshold(items: list[tuple[RecordBeats, F32]]) -> float:
+    """The rhythm rule's threshold from records and their (out-of-fold) probabilities.
+
+    Set on rhythm annotations only, never on beat labels: the :data:`RULE_QUANTILE` quantile of
+    :func:`nn_irregularity` over beats outside atrial fibrillation and flutter.
+    """
+    values = []
+    for b, probs in items:
+        normal = np.argmax(probs, axis=1) == AAMI_CLASSES.index("N")
+        irr = nn_irregularity(b.samples, b.fs_hz, normal)
+        regular = np.array([r not in IRREGULAR_RHYTHMS for r in b.rhythm], dtype=bool)
+        values.append(irr[regular] if len(regular) == len(irr) else irr)
+    pooled = np.concatenate(values) if values else np.zeros(0, np.float32)
+    return float(np.quantile(pooled, RULE_QUANTILE)) if len(pooled) else float("inf")
 
 
 def class_weights(y: I64, power: float = 0.5, cap: float = 30.0) -> torch.Tensor:
@@ -137,11 +181,11 @@ def train_member(
     return model
 
 
-def predict(model: nn.Module, windows: F32, rr: F32) -> I64:
-    """Most probable class index of each beat."""
+def predict_proba(model: nn.Module, windows: F32, rr: F32) -> F32:
+    """Softmax probabilities ``[n, K]`` of each beat."""
     with torch.inference_mode():
         logits = model(torch.from_numpy(windows), torch.from_numpy(rr))
-    out: I64 = logits.argmax(dim=1).numpy().astype(np.int64)
+    out: F32 = torch.softmax(logits, dim=1).numpy().astype(np.float32)
     return out
 
 
@@ -189,7 +233,8 @@ def match_detections(reference: I64, detected: I64, tolerance: int) -> tuple[I64
 def detected_confusion(
     record: Record, ref: RecordBeats, bundle: BeatBundle
 ) -> npt.NDArray[np.int64]:
-    """Confusion ``[K+1, K+1]`` of the app's detector + classifier against the reference."""
+    """Confusion ``[K+1, K+1]`` of the app's detector + classifier (the bundle's decision rule
+    included, as the app runs it) against the reference."""
     detected = np.sort(detect_beats(record.samples, record.fs_hz).samples)
     labels, _ = classify_beats(record, detected, bundle)
     pred = np.array([AAMI_CLASSES.index(c) for c in labels], dtype=np.int64)
@@ -243,30 +288,23 @@ def run(args: argparse.Namespace) -> int:
     beats = {n: load_record_beats(records[n], n) for n in names}
     print(f"{len(names)} records, {sum(len(b.labels) for b in beats.values())} beats", flush=True)
 
-    annotated = np.zeros((_K + 1, _K + 1), np.int64)
-    detected = np.zeros((_K + 1, _K + 1), np.int64)
+    # Out-of-fold probabilities of every record; then the rhythm rule's threshold for each fold
+    # from the other folds' records only (nested), applied to the held-out fold.
     folds = folds_of(names, args.folds) if args.folds > 1 else []
+    oof: dict[str, F32] = {}
+    fold_models: list[BeatEnsemble] = []
     for f, held_out in enumerate(folds):
         train = [beats[n] for n in names if n not in held_out]
         model = train_model(train, network, seed=args.seed, **hyper)
-        bundle = BeatBundle(Path(), {"classes": list(AAMI_CLASSES)}, model)
+        fold_models.append(model)
         for n in held_out:
-            b = beats[n]
-            annotated += _confusion(b.labels, predict(model, b.windows, b.rr))
-            if args.detector:
-                detected += detected_confusion(records[n], b, bundle)
+            oof[n] = predict_proba(model, beats[n].windows, beats[n].rr)
         print(f"fold {f + 1}/{len(folds)} ({', '.join(held_out)}) done "
               f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
 
     cv: dict[str, Any] = {"folds": folds}
     if folds:
-        cv["reference_beats"] = gross_metrics(annotated)
-        print("\nCV on reference beat positions (gross, held-out records):")
-        print(format_table(cv["reference_beats"]))
-        if args.detector:
-            cv["detected_beats"] = gross_metrics(detected)
-            print("\nCV end to end with the app's QRS detector (match within 150 ms):")
-            print(format_table(cv["detected_beats"]))
+        cv.update(_cross_validated(folds, fold_models, beats, oof, records, args.detector))
 
     counts = np.bincount(np.concatenate([b.labels for b in beats.values()]), minlength=_K)
     final = train_model(list(beats.values()), network, seed=args.seed, **hyper)
@@ -276,17 +314,28 @@ def run(args: argparse.Namespace) -> int:
         "n_beats": int(sum(len(b.labels) for b in beats.values())),
         "class_counts": dict(zip(AAMI_CLASSES, counts.tolist(), strict=True)),
         "seed": args.seed,
-        "decision": "argmax of the softmax probabilities; thresholds unused",
+        "decision": "argmax of the softmax probabilities, then SVEB -> N where the NN "
+        "irregularity exceeds the manifest's decision.sveb_irregularity_max; per-class "
+        "thresholds unused",
         **hyper,
     }
     command = (
         f"python -m trainer beats --data {args.data} --out {args.out} --folds {args.folds} "
         f"--epochs {args.epochs} --seed {args.seed}" + ("" if args.detector else " --no-detector")
     )
+    # The shipped threshold: from every record's out-of-fold probabilities (never in-sample).
+    decision = {
+        "rule": "SVEB -> N where ecgviewer.models.beats.nn_irregularity > sveb_irregularity_max",
+        "sveb_irregularity_max": rule_threshold([(beats[n], oof[n]) for n in names])
+        if oof
+        else None,
+        "threshold_from": f"quantile {RULE_QUANTILE} of the NN irregularity of the DS1 beats "
+        "outside AF/flutter rhythm annotations, with out-of-fold predictions",
+    }
     bundle_dir = save_bundle(
         out / "bundle", final.state_dict(), network=network, classes=AAMI_CLASSES,
         thresholds=[0.0] * _K, training=training, metrics=cv, card=model_card(cv, command),
-        contract=beat_input_contract(),
+        contract=beat_input_contract(), decision=decision,
     )  # fmt: skip
     report = {"cv": cv, "training": training, "network": network, "command": command,
               "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
@@ -296,6 +345,48 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cross_validated(
+    folds: list[list[str]],
+    models: list[BeatEnsemble],
+    beats: dict[str, RecordBeats],
+    oof: dict[str, F32],
+    records: dict[str, Record],
+    detector: bool,
+) -> dict[str, Any]:
+    """Gross CV figures: network argmax alone, and with the rhythm rule at nested thresholds."""
+    names = sorted(beats)
+    argmax = np.zeros((_K + 1, _K + 1), np.int64)
+    ruled = np.zeros((_K + 1, _K + 1), np.int64)
+    detected = np.zeros((_K + 1, _K + 1), np.int64)
+    thresholds = []
+    for held_out, model in zip(folds, models, strict=True):
+        threshold = rule_threshold([(beats[n], oof[n]) for n in names if n not in held_out])
+        thresholds.append(threshold)
+        manifest = {"classes": list(AAMI_CLASSES), "decision": {"sveb_irregularity_max": threshold}}
+        bundle = BeatBundle(Path(), manifest, model)
+        for n in held_out:
+            b = beats[n]
+            argmax += _confusion(b.labels, decide(oof[n], b.samples, b.fs_hz))
+            ruled += _confusion(b.labels, decide(oof[n], b.samples, b.fs_hz, threshold))
+            if detector:
+                detected += detected_confusion(records[n], b, bundle)
+    out: dict[str, Any] = {
+        "rule_thresholds": thresholds,
+        "reference_beats": gross_metrics(ruled),
+        "reference_beats_argmax": gross_metrics(argmax),
+    }
+    print("\nCV on reference beat positions, network argmax alone:")
+    print(format_table(out["reference_beats_argmax"]))
+    print("\nCV on reference beat positions, with the rhythm rule (nested thresholds "
+          + ", ".join(f"{t:.3f}" for t in thresholds) + "):")  # fmt: skip
+    print(format_table(out["reference_beats"]))
+    if detector:
+        out["detected_beats"] = gross_metrics(detected)
+        print("\nCV end to end with the app's QRS detector (150 ms match), with the rule:")
+        print(format_table(out["detected_beats"]))
+    return out
+
+
 def model_card(cv: dict[str, Any], command: str) -> str:
     """The MODEL_CARD.md text."""
     parts = [
@@ -303,7 +394,12 @@ def model_card(cv: dict[str, Any], command: str) -> str:
         "",
         "A small 1-D CNN over a 0.75 s single-lead beat window (MLII / II, else the first lead, "
         "128 Hz) joined with RR-interval features normalised per record. Output: the AAMI EC57 "
-        "class of each beat (argmax of softmax).",
+        "class of each beat: the argmax of the softmax, then one rhythm rule: a beat called SVEB "
+        "inside an irregularly irregular stretch (the median change of successive NN intervals "
+        "over about 30 intervals above the manifest's `decision.sveb_irregularity_max`, as in "
+        "atrial fibrillation) is labelled N. The threshold is set on rhythm annotations only "
+        "(it may call at most 0.5 % of the beats outside AF/flutter irregular), inside each "
+        "cross-validation fold from the other folds.",
         "",
         "## Training data",
         "",
@@ -316,8 +412,12 @@ def model_card(cv: dict[str, Any], command: str) -> str:
         f"Made by: `{command}`",
         "",
     ]
+    if "reference_beats_argmax" in cv:
+        parts += ["On the reference beat positions, the network alone (argmax):", "",
+                  format_table(cv["reference_beats_argmax"]), ""]  # fmt: skip
     if "reference_beats" in cv:
-        parts += ["On the reference beat positions:", "", format_table(cv["reference_beats"]), ""]
+        parts += ["On the reference beat positions, with the rhythm rule (as the app labels):",
+                  "", format_table(cv["reference_beats"]), ""]  # fmt: skip
     if "detected_beats" in cv:
         parts += ["End to end with the app's QRS detector (150 ms match; missed beats count "
                   "against Se, extra detections against +P):", "",

@@ -107,11 +107,20 @@ def run_beat_labels(
         return BeatStep(notices=(f"No beat labels: {exc}",))
     from ecgviewer.models.beats import BEAT_FS_HZ, beat_lead, classify_beats
 
-    labels, _ = classify_beats(record, beats, model)
+    labels, probs = classify_beats(record, beats, model)
     lead = record.lead_names[beat_lead(record)]
     notices = [
         f"Beat classifier input: lead {lead}, resampled from {record.fs_hz:g} Hz to "
         f"{BEAT_FS_HZ:g} Hz."
     ]
+    sveb = model.classes.index("SVEB")
+    overruled = sum(
+        1 for label, p in zip(labels, probs, strict=True) if label == "N" and p.argmax() == sveb
+    )
+    if overruled:
+        notices.append(
+            f"{overruled} beat(s) that looked premature are labelled N, not SVEB: they lie in an "
+            "irregularly irregular stretch (as in atrial fibrillation), where no beat is premature."
+        )
     return BeatStep(labels, beat_summary(labels, record.duration_s), tuple(notices),
                     {BEATS: model_info(model.manifest)})  # fmt: skip

@@ -68,6 +68,8 @@ RR_FEATURES: tuple[str, ...] = (
     "pre/record", "post/record", "post/pre", "pre/previous", "irregularity",
     *(f"rr[{k:+d}]/local" for k in range(-CONTEXT_BEATS, CONTEXT_BEATS + 1)),
 )  # fmt: skip
+#: NN intervals on each side of a beat over which :func:`nn_irregularity` takes its median.
+IRREGULARITY_HALF_WINDOW = 15
 #: RR intervals before a beat that "pre/previous" compares its pre-RR with.
 PREVIOUS_BEATS = 4
 HIGHPASS_HZ = 0.5
@@ -171,6 +173,56 @@ def rr_features(beat_samples: npt.ArrayLike, fs_hz: float) -> F32:
     )  # fmt: skip
     out: F32 = np.clip(np.nan_to_num(feats, nan=1.0), 0.0, 5.0).astype(np.float32)
     return out
+
+
+def nn_irregularity(beat_samples: npt.ArrayLike, fs_hz: float, normal: npt.ArrayLike) -> F32:
+    """How irregularly irregular the rhythm around each beat is, from its NN intervals.
+
+    NN intervals join two consecutive beats that are both normal (``normal``, e.g. labelled N),
+    so ectopic beats and the pauses after them leave the measure alone; each NN interval's change
+    from the one before, over the record's median NN, is taken as a median over the
+    :data:`IRREGULARITY_HALF_WINDOW` NN intervals on each side of each beat. Sinus rhythm stays
+    low however many isolated ectopic beats it carries; atrial fibrillation, where every interval
+    differs from the last, is high. ``beat_samples`` sorted; 0 where fewer than 8 NN intervals.
+    """
+    t = np.asarray(beat_samples, dtype=np.float64) / fs_hz
+    ok = np.asarray(normal, dtype=bool)
+    out = np.zeros(len(t), np.float32)
+    if len(t) < 2:
+        return out
+    pair = ok[1:] & ok[:-1]
+    nn = np.diff(t)[pair]
+    at = t[1:][pair]
+    if len(nn) < 8:
+        return out
+    change = np.abs(np.diff(np.concatenate([nn[:1], nn]))) / max(float(np.median(nn)), 1e-3)
+    size = 2 * IRREGULARITY_HALF_WINDOW + 1
+    local = ndimage.median_filter(change, size=size, mode="mirror")  # real values at the ends
+    out[:] = np.interp(t, at, local)
+    return out
+
+
+def decide(
+    probs: npt.ArrayLike,
+    beat_samples: npt.ArrayLike,
+    fs_hz: float,
+    sveb_irregularity_max: float | None = None,
+) -> I64:
+    """Class index of each beat (sorted ``beat_samples``): argmax, then the rhythm rule.
+
+    The rule, when ``sveb_irregularity_max`` is given: a beat the network calls SVEB inside an
+    irregularly irregular stretch (:func:`nn_irregularity` above the threshold, as in atrial
+    fibrillation) is labelled N. "Premature" has no meaning where no interval is regular, and in
+    AF the network's SVEB calls are the short intervals of the fibrillation itself.
+    """
+    p = np.asarray(probs, dtype=np.float32)
+    pred: I64 = np.argmax(p, axis=1).astype(np.int64) if len(p) else np.zeros(0, np.int64)
+    if sveb_irregularity_max is None or not len(pred):
+        return pred
+    n_i, s_i = AAMI_CLASSES.index("N"), AAMI_CLASSES.index("SVEB")
+    irregular = nn_irregularity(beat_samples, fs_hz, pred == n_i) > sveb_irregularity_max
+    pred[(pred == s_i) & irregular] = n_i
+    return pred
 
 
 def beat_windows(record: Record, beat_samples: npt.ArrayLike) -> F32:
@@ -283,6 +335,12 @@ class BeatBundle:
     def classes(self) -> tuple[str, ...]:
         return tuple(self.manifest["classes"])
 
+    @property
+    def sveb_irregularity_max(self) -> float | None:
+        """The rhythm rule's threshold (:func:`decide`), or None when the bundle has no rule."""
+        value = self.manifest.get("decision", {}).get("sveb_irregularity_max")
+        return float(value) if isinstance(value, int | float) else None
+
     def predict_proba(self, windows: npt.ArrayLike, rr: npt.ArrayLike) -> F32:
         """Softmax probabilities ``[n, n_classes]`` for beat features."""
         w = torch.as_tensor(np.asarray(windows, dtype=np.float32))
@@ -330,13 +388,17 @@ def classify_beats(
     Returns
     -------
     labels, probs
-        One class name per beat (in the order given) and ``float32 [n, len(bundle.classes)]``.
+        One class name per beat (in the order given; :func:`decide` with the bundle's decision
+        rule) and the network's ``float32 [n, len(bundle.classes)]``.
     """
     pos = np.asarray(beat_samples, dtype=np.int64).reshape(-1)
     order = np.argsort(pos, kind="stable")
     windows, rr = beat_features(record, pos[order])
     sorted_probs = bundle.predict_proba(windows, rr)
+    pred = decide(sorted_probs, pos[order], record.fs_hz, bundle.sveb_irregularity_max)
     probs = np.empty_like(sorted_probs)
     probs[order] = sorted_probs
-    labels = tuple(bundle.classes[i] for i in np.argmax(probs, axis=1)) if len(probs) else ()
-    return labels, probs
+    labels = [""] * len(pos)
+    for k, i in enumerate(order):
+        labels[i] = bundle.classes[pred[k]]
+    return tuple(labels), probs

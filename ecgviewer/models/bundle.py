@@ -79,12 +79,14 @@ def save_bundle(
     metrics: Mapping[str, Any],
     card: str = "",
     contract: Mapping[str, Any] | None = None,
+    decision: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a bundle folder (weights, manifest, model card) and return its path.
 
     The output is byte-for-byte a function of the arguments: tensors are stored contiguous on the
     CPU, the manifest has sorted keys and no time stamp. ``contract`` is the input contract of
-    the model (default: the 12-lead classifier's :func:`input_contract`).
+    the model (default: the 12-lead classifier's :func:`input_contract`); ``decision``, when
+    given, is stored as the manifest's ``decision`` (rules applied to the network's outputs).
     """
     from safetensors.torch import save_file
 
@@ -104,6 +106,8 @@ def save_bundle(
         "validation_metrics": dict(metrics),
         "weights": {"file": WEIGHTS_FILE, "sha256": sha256_file(weights)},
     }
+    if decision is not None:
+        manifest["decision"] = dict(decision)
     text = (
         json.dumps(
             json_safe(manifest), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from ecgviewer.analysis import AnalysisRequest, run_analysis
-from ecgviewer.analysis.beat_labels import beat_summary, run_beat_labels
+from ecgviewer.analysis.beat_labels import beat_summary, load_beat_model, run_beat_labels
+from ecgviewer.dsp import detect_beats
+from ecgviewer.io import make_record
+from ecgviewer.models.beats import classify_beats
 from ecgviewer.synth import SynthSpec, synthesize
 
 
@@ -32,3 +35,19 @@ def test_no_beats_is_a_notice() -> None:
     ecg = synthesize(SynthSpec())
     step = run_beat_labels(ecg.record, [])
     assert step.labels == () and step.summary is None and "no beats" in step.notices[0]
+
+
+def test_af_of_two_minutes_is_not_called_premature_beats() -> None:
+    """Synthetic AF (no 12-lead AF finding needed: lead II alone): the rhythm rule, not the
+    12-lead classifier, keeps the short intervals of the fibrillation from being SVEB."""
+    af = synthesize(SynthSpec(rhythm="af", hr_bpm=95, duration_s=120.0, fs_hz=250.0, seed=4))
+    lead = make_record(af.record.lead("II")[None], 250.0, ["II"], "af-strip")
+    beats = detect_beats(lead.samples, lead.fs_hz).samples
+    step = run_beat_labels(lead, beats)
+    assert step.summary is not None and step.summary["total"] > 150
+    assert step.summary["counts"]["SVEB"] <= 0.02 * step.summary["total"]
+    model = load_beat_model()
+    _, probs = classify_beats(lead, beats, model)
+    raw_sveb = int((probs.argmax(axis=1) == model.classes.index("SVEB")).sum())
+    if raw_sveb > step.summary["counts"]["SVEB"]:  # the rule overruled some: it says so
+        assert any("irregularly irregular" in n for n in step.notices)

@@ -24,7 +24,9 @@ from ecgviewer.models.beats import (
     beat_lead,
     build_beat_network,
     classify_beats,
+    decide,
     load_beat_bundle,
+    nn_irregularity,
     reference_beats,
     rr_features,
 )
@@ -120,3 +122,66 @@ def test_shipped_model_labels_a_normal_record_n_and_pvcs_veb() -> None:
     normal = [p for p, t in zip(labels, truth, strict=True) if t == "N"]
     assert normal.count("N") / len(normal) >= 0.9
     assert bundle.manifest["input"] == beat_input_contract()
+
+
+def _sinus_then_af(seed: int = 0) -> tuple[np.ndarray, np.ndarray, float]:
+    """Beat samples (250 Hz) of 201 beats of atrial trigeminy (N N PAC, a pause after each PAC),
+    then 200 beats of AF-like random RR; and each beat's "network" class index (SVEB at every
+    PAC and at every short AF interval, N elsewhere)."""
+    rng = np.random.default_rng(seed)
+    fs = 250.0
+    rr, cls = [], []
+    for i in range(201):
+        phase = i % 3  # 0: after the pause, 1: normal, 2: the PAC
+        rr.append({0: 1.05, 1: 0.8 * (1 + 0.01 * rng.standard_normal()), 2: 0.55}[phase])
+        cls.append(1 if phase == 2 else 0)
+    for _ in range(200):
+        r = rng.uniform(0.4, 1.1)
+        rr.append(r)
+        cls.append(1 if r < 0.55 else 0)
+    samples = np.round(np.cumsum(rr) * fs).astype(np.int64)
+    return samples, np.array(cls), fs
+
+
+def test_nn_irregularity_ignores_ectopic_beats_but_not_fibrillation() -> None:
+    samples, cls, fs = _sinus_then_af()
+    irr = nn_irregularity(samples, fs, cls == 0)
+    assert irr.shape == samples.shape
+    assert np.median(irr[20:180]) < 0.03  # every third beat a PAC, yet regular NN intervals
+    assert np.median(irr[220:380]) > 0.15  # every interval differs from the last
+    # Every interval counted, PACs included, trigeminy would look as irregular as AF.
+    assert np.median(nn_irregularity(samples, fs, np.ones(len(cls), bool))[20:180]) > 0.1
+    assert not nn_irregularity(samples[:5], fs, np.ones(5, bool)).any()  # too few intervals
+
+
+def test_decide_drops_sveb_only_inside_an_irregular_stretch() -> None:
+    samples, cls, fs = _sinus_then_af(1)
+    probs = np.full((len(cls), 5), 0.05, np.float32)
+    probs[np.arange(len(cls)), cls] = 0.8
+    sveb = AAMI_CLASSES.index("SVEB")
+    plain = decide(probs, samples, fs)
+    np.testing.assert_array_equal(plain, cls)  # no rule: the argmax
+    ruled = decide(probs, samples, fs, sveb_irregularity_max=0.1)
+    assert np.array_equal(ruled[:180], cls[:180])  # the PACs keep their SVEB label
+    assert (cls[240:] == sveb).sum() > 20 and not (ruled[240:] == sveb).any()  # to the end
+    probs[250, :] = 0.0
+    probs[250, AAMI_CLASSES.index("VEB")] = 1.0  # the rule touches SVEB only
+    assert decide(probs, samples, fs, 0.1)[250] == AAMI_CLASSES.index("VEB")
+
+
+def test_classify_beats_applies_the_bundles_rule(tmp_path: Path) -> None:
+    folder = _untrained_bundle(tmp_path)
+    bundle = load_beat_bundle(folder)
+    assert bundle.sveb_irregularity_max is None
+    manifest = {**bundle.manifest, "decision": {"sveb_irregularity_max": 0.1}}
+    ruled = type(bundle)(bundle.path, manifest, bundle.network)
+    assert ruled.sveb_irregularity_max == 0.1
+    ecg = synthesize(SynthSpec(duration_s=10, fs_hz=200, seed=2)).record
+    samples, _ = reference_beats(ecg)
+    assert len(classify_beats(ecg, samples, ruled)[0]) == len(samples)
+
+
+@shipped
+def test_shipped_bundle_carries_its_rhythm_rule() -> None:
+    threshold = load_beat_bundle().sveb_irregularity_max
+    assert threshold is not None and 0.02 < threshold < 0.3

@@ -13,7 +13,14 @@ pytest.importorskip("safetensors")
 from ecgviewer.models.beats import AAMI_CLASSES, load_beat_bundle
 from ecgviewer.synth import SynthSpec, synthesize
 from trainer.__main__ import main as trainer_main
-from trainer.beats import folds_of, gross_metrics, match_detections
+from trainer.beats import (
+    RecordBeats,
+    folds_of,
+    gross_metrics,
+    match_detections,
+    rhythm_at,
+    rule_threshold,
+)
 
 #: Three DS1 names and one paced record, which must be left out.
 _RECORDS = {"101": 60.0, "106": 80.0, "108": 70.0, "102": 75.0}
@@ -59,7 +66,9 @@ def test_smoke_run_writes_a_loadable_reproducible_bundle(fake_mitdb: Path, tmp_p
     assert bundle.manifest["training"]["records"] == ["101", "106", "108"]  # 102 is paced
     report = json.loads((tmp_path / "a" / "report.json").read_text())
     assert report["cv"]["folds"] == [["101"], ["106"], ["108"]]
-    for kind in ("reference_beats", "detected_beats"):
+    assert len(report["cv"]["rule_thresholds"]) == 3
+    assert bundle.sveb_irregularity_max is not None  # from the out-of-fold predictions
+    for kind in ("reference_beats", "reference_beats_argmax", "detected_beats"):
         veb = report["cv"][kind]["per_class"]["VEB"]
         assert veb["n_reference"] == 15
         assert 0.0 <= veb["sensitivity"] <= 1.0
@@ -88,3 +97,37 @@ def test_gross_metrics_count_missed_and_extra_beats() -> None:
     assert m["VEB"]["sensitivity"] == pytest.approx(8 / 11)
     assert m["VEB"]["positive_predictivity"] == pytest.approx(8 / 11)
     assert m["N"]["positive_predictivity"] == pytest.approx(90 / 92)
+
+
+def test_rhythm_at_reads_the_rhythm_in_force_at_each_beat() -> None:
+    from ecgviewer.io import AnnotationTrack, make_record
+
+    track = AnnotationTrack(
+        "atr", None, np.array([0, 10, 100, 150, 300]), ("+", "N", "+", "N", "N"),
+        ("(N", "", "(AFIB", "", ""),
+    )  # fmt: skip
+    signal = np.sin(np.arange(400) / 10.0)[None].astype(np.float32)
+    rec = make_record(signal, 100.0, ["MLII"], "r", annotations=(track,))
+    assert rhythm_at(rec, np.array([5, 10, 99, 100, 150, 300])) == (
+        "(N", "(N", "(N", "(AFIB", "(AFIB", "(AFIB",
+    )  # fmt: skip
+    bare = make_record(signal, 100.0, ["MLII"], "bare")
+    assert rhythm_at(bare, np.array([5, 50])) == ("", "")
+
+
+def test_rule_threshold_comes_from_beats_outside_af_only() -> None:
+    rng = np.random.default_rng(0)
+    fs, n = 250.0, 400
+    rr = np.where(np.arange(n) < 200, 0.8 * (1 + 0.01 * rng.standard_normal(n)),
+                  rng.uniform(0.4, 1.1, n))  # fmt: skip
+    samples = np.round(np.cumsum(rr) * fs).astype(np.int64)
+    probs = np.zeros((n, len(AAMI_CLASSES)), np.float32)
+    probs[:, 0] = 1.0
+    rhythm = ("(N",) * 200 + ("(AFIB",) * 200
+    empty = np.zeros((n, 1, 1), np.float32)
+    b = RecordBeats("x", empty, empty[:, 0], np.zeros(n, np.int64), samples, fs, rhythm)
+    regular_only = rule_threshold([(b, probs)])
+    assert regular_only < 0.06  # the AF half does not raise it
+    unlabelled = RecordBeats("y", empty, empty[:, 0], np.zeros(n, np.int64), samples, fs,
+                             ("(N",) * n)  # fmt: skip
+    assert rule_threshold([(unlabelled, probs)]) > 0.1  # AF counted as "regular" would
