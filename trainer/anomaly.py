@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,12 @@ from ecgviewer.models.anomaly import (
     anomaly_input_contract,
     beat_windows,
     build_anomaly_network,
+    encoder_features,
     filter_input,
     find_beats,
     restore,
 )
+from ecgviewer.models.anomaly_density import measure_model_input
 from ecgviewer.models.bundle import json_safe
 from trainer import data as ptbxl
 from trainer.classifier import _lr_lambda, seed_everything
@@ -181,7 +184,11 @@ def evaluate(
     model: AnomalyNet, x: F32, peaks: list[I64], y: npt.NDArray[np.bool_]
 ) -> dict[str, Any]:
     """AUC (abnormal positive), Youden operating point, sensitivity at 90 % specificity."""
-    s = score_split(model, x, peaks)
+    return score_metrics(score_split(model, x, peaks), y)
+
+
+def score_metrics(s: F32, y: npt.NDArray[np.bool_]) -> dict[str, Any]:
+    """:func:`evaluate`'s figures for given scores ``s``."""
     out: dict[str, Any] = {
         "auc": roc_auc(y.astype(np.float32), s),
         "n_normal": int((~y).sum()),
@@ -226,8 +233,8 @@ def main(args: argparse.Namespace) -> int:
         f"filtering {len(train_idx)} normal training and {len(val_idx)} validation records",
         flush=True,
     )
-    x_tr = filtered(np.asarray(x_all[train_idx]))
-    x_va = filtered(np.asarray(xv_all[val_idx]))
+    raw_tr, raw_va = np.asarray(x_all[train_idx]), np.asarray(xv_all[val_idx])
+    x_tr, x_va = filtered(raw_tr), filtered(raw_va)
     y_va = v_abn[val_idx]
     peaks_tr, peaks_va = _beats(x_tr), _beats(x_va)
     owner = np.concatenate(
@@ -309,21 +316,86 @@ def main(args: argparse.Namespace) -> int:
     if stop < args.epochs:
         print(f"stopped after epoch {stop - 1}; continue with --resume", flush=True)
         return 0
-    export(args, config, model, x_va, peaks_va, y_va, history)
+    dense = fit_density(model, x_tr, peaks_tr, raw_tr)
+    val = Split(x_va, peaks_va, raw_va, y_va, yv_all[val_idx])
+    export(args, config, dense, val, history)
     return 0
+
+
+@dataclass(frozen=True)
+class Split:
+    """Validation records: filtered inputs, beats, unfiltered inputs, abnormal flag, targets."""
+
+    x: F32
+    peaks: list[I64]
+    raw: F32
+    abnormal: npt.NDArray[np.bool_]
+    targets: F32
+
+
+def measurement_rows(raw: F32) -> npt.NDArray[np.float64]:
+    """:func:`measure_model_input` of every record (unfiltered model inputs ``[n, 12, N]``)."""
+    rows = [measure_model_input(r) for r in raw]
+    return np.stack(rows) if rows else np.zeros((0, 12))
+
+
+def fit_density(model: AnomalyNet, x: F32, peaks: list[I64], raw: F32) -> AnomalyNet:
+    """``model`` with its normal-population density fitted on the normal training records."""
+    dense = build_anomaly_network({**model.config, "density": True})
+    missing, unexpected = dense.load_state_dict(model.state_dict(), strict=False)
+    if unexpected or any(not k.startswith("density.") for k in missing):
+        raise RuntimeError(f"state dicts differ: {missing} {unexpected}")
+    dense.eval()
+    assert dense.density is not None
+    t0 = time.perf_counter()
+    feats = encoder_features(dense, x, peaks)
+    meas = measurement_rows(raw)
+    dense.density.fit("features", feats)
+    dense.density.fit("measurements", meas)
+    print(f"normal density fitted on {len(x)} records ({time.perf_counter() - t0:.0f} s)",
+          flush=True)  # fmt: skip
+    return dense
+
+
+def density_scores(model: AnomalyNet, val: Split) -> dict[str, F32]:
+    """The anomaly score and its parts, and the restoration score, of every validation record."""
+    assert model.density is not None
+    z_f, z_m = model.density.score(
+        encoder_features(model, val.x, val.peaks), measurement_rows(val.raw)
+    )
+    return {
+        "score": (z_f + z_m).astype(np.float32),
+        "features": z_f.astype(np.float32),
+        "measurements": z_m.astype(np.float32),
+        "restoration": score_split(model, val.x, val.peaks),
+    }
 
 
 def export(
     args: argparse.Namespace,
     config: dict[str, Any],
     model: AnomalyNet,
-    x_va: F32,
-    peaks_va: list[I64],
-    y_va: npt.NDArray[np.bool_],
+    val: Split,
     history: list[dict[str, Any]],
 ) -> Path:
-    """Last epoch's weights + fold-9 threshold and metrics -> ``out/bundle`` and a report."""
-    metrics = evaluate(model, x_va, peaks_va, y_va)
+    """Last epoch's weights and the fitted density + fold-9 threshold and metrics ->
+    ``out/bundle`` and a report."""
+    scores = density_scores(model, val)
+    metrics = score_metrics(scores["score"], val.abnormal)
+    normal = ~val.abnormal
+    metrics["auc_by_part"] = {
+        k: roc_auc(val.abnormal.astype(np.float32), v) for k, v in scores.items() if k != "score"
+    }
+    metrics["auc_by_superclass"] = {}
+    for c in SUPERCLASSES:
+        if c == "NORM":
+            continue
+        has = val.targets[:, CLASSES.index(c)] > 0.5
+        keep = normal | has
+        if has.any() and normal.any():
+            metrics["auc_by_superclass"][c] = roc_auc(has[keep].astype(np.float32),
+                                                      scores["score"][keep])  # fmt: skip
+    config = {**config, "network": dict(model.config)}
     report = {"history": history, "validation": metrics, "epoch": config["epochs"] - 1}
     (args.out / "report.json").write_text(
         json.dumps(json_safe(report), indent=2, sort_keys=True, allow_nan=False) + "\n"
@@ -356,7 +428,6 @@ def export(
 
 def model_card(config: dict[str, Any], metrics: dict[str, Any]) -> str:
     """A short markdown model card filled from the config and the fold-9 metrics."""
-    net = config["network"]
     return "\n".join(
         [
             "# ECG anomaly model (masked restoration, after ECGAD)",
@@ -365,8 +436,13 @@ def model_card(config: dict[str, Any], metrics: dict[str, Any]) -> str:
             "global branch the whole 10 s 12-lead record (time blocks in every lead; groups of "
             "three leads), the local branch single beats (a window of "
             f"{WINDOW} samples at 100 Hz around each detected QRS, four time blocks). The "
-            "absolute restoration error per lead and sample is the heat map; the score is its "
-            f"mean over the {net['top_k_leads']} leads with the largest mean error.",
+            "absolute restoration error per lead and sample is the heat map. The score says how "
+            "far the record lies from the normal training records: a Gaussian density over the "
+            "networks' encoder features (global branch: mean, SD, maximum over time of every "
+            "level; local branch: every level's mean, averaged over beats) plus one over the "
+            "measurements of the 100 Hz input (rate, RR SD, PR, QRS, QT, QTc, P/QRS/T axes), "
+            "each a calibrated log Mahalanobis distance (z, 0 = typical normal), summed. The "
+            "mean restoration error alone ranks records worse (its AUC is listed below).",
             "",
             "* Intended use: draw a clinician's eye to beats, segments and leads that do not "
             "look like a normal ECG; never a diagnosis, and no statement about which disease.",
@@ -374,7 +450,12 @@ def model_card(config: dict[str, Any], metrics: dict[str, Any]) -> str:
             f"{config['n_train']} records whose only diagnostic superclass is NORM. "
             "Fold 10 (the official test fold) was not read.",
             f"* Validation: fold 9, {metrics['n_normal']} NORM-only records against "
-            f"{metrics['n_abnormal']} with any of MI, STTC, CD, HYP: AUC {metrics['auc']:.3f}.",
+            f"{metrics['n_abnormal']} with any of MI, STTC, CD, HYP: AUC {metrics['auc']:.3f} "
+            "(by part: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in metrics.get("auc_by_part", {}).items())
+            + "; by superclass against the normal records: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in metrics.get("auc_by_superclass", {}).items())
+            + ").",
             f"* Operating point (Youden, chosen on fold 9, so optimistic): score >= "
             f"{metrics['threshold']:.5f}; sensitivity {metrics['sensitivity']:.3f}, "
             f"specificity {metrics['specificity']:.3f}.",

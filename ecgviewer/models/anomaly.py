@@ -11,10 +11,12 @@ Two small 1-D U-Nets are trained on normal ECGs only, each to restore what a mas
 
 At inference every sample is hidden exactly once by each family of fixed masks (time blocks,
 lead groups, beat blocks), so each branch restores every sample without having seen it. The
-absolute restoration error per lead and sample is the heat map; the anomaly score is the mean
-of the ``top_k_leads`` largest per-lead mean errors (all 12 by default: the mean absolute
-error). A network trained on normal ECGs restores normal morphology, so an abnormal beat,
-segment or lead is where the error is.
+absolute restoration error per lead and sample is the heat map (and the restored signal the
+viewer's overlay): a network trained on normal ECGs restores normal morphology, so an abnormal
+beat, segment or lead is where the error is. The record's anomaly score is how far it lies from
+the normal training records in the networks' encoder features and in its measurements
+(:mod:`ecgviewer.models.anomaly_density`), when the bundle carries that fitted density (the
+trainer's bundles do); otherwise the mean of the ``top_k_leads`` largest per-lead mean errors.
 
 Imports torch at module level: import this module only where the anomaly model runs.
 """
@@ -34,6 +36,7 @@ from torch import Tensor, nn
 from ecgviewer.dsp.beats import detect_beats
 from ecgviewer.dsp.filters import highpass
 from ecgviewer.io import Record
+from ecgviewer.models.anomaly_density import NormalDensity, feature_dim, measure_model_input
 from ecgviewer.models.bundle import ModelBundleError, load_network
 from ecgviewer.models.preprocess import MODEL_FS_HZ, MODEL_N_SAMPLES, input_contract, preprocess
 
@@ -65,6 +68,8 @@ ANOMALY_NETWORK_DEFAULTS: dict[str, Any] = {
     "local_passes": 4,
     "top_k_leads": 12,
     "local_weight": 1.0,
+    # True in bundles the trainer exports: the normal-population score of anomaly_density.
+    "density": False,
 }
 
 
@@ -174,6 +179,51 @@ class AnomalyNet(nn.Module):
         k = int(full["kernel_size"])
         self.global_net = RestorationUNet(n_leads, full["global_channels"], k)
         self.local_net = RestorationUNet(n_leads, full["local_channels"], k)
+        self.density = NormalDensity(feature_dim(full)) if full["density"] else None
+
+    def encode(self, branch: str, x: Tensor) -> list[Tensor]:
+        """Every encoder level's output of ``branch`` (global or local) on unmasked ``x``."""
+        net: RestorationUNet = self.global_net if branch == "global" else self.local_net
+        h = torch.cat([x, torch.zeros_like(x)], dim=1)
+        levels = []
+        for i, block in enumerate(net.down):
+            if i:
+                h = nn.functional.avg_pool1d(h, 2)
+            h = block(h)
+            levels.append(h)
+        return levels
+
+
+@torch.inference_mode()
+def encoder_features(
+    network: AnomalyNet, x: F32, peaks: Sequence[I64], n_valid: Sequence[int] | None = None
+) -> F32:
+    """The encoder summary ``[n, feature_dim]`` of filtered inputs ``x [n, 12, N]``.
+
+    Global branch on the signal part of each record (``n_valid`` samples): mean, SD and maximum
+    over time of every channel of every level; local branch on each beat window: every level's
+    channel means, averaged over the record's beats (0 without beats). ``log(1 + x)`` of all.
+    """
+    cfg = network.config
+    n = len(x)
+    valid = [x.shape[2]] * n if n_valid is None else [int(v) for v in n_valid]
+    rows = []
+    for i in range(n):
+        xt = torch.from_numpy(np.ascontiguousarray(x[i : i + 1, :, : max(valid[i], 16)]))
+        parts = []
+        for level in network.encode("global", xt):
+            parts += [level.mean(2), level.std(2), level.amax(2)]
+        windows = beat_windows(x[i], np.asarray(peaks[i], np.int64))
+        if len(windows):
+            levels = network.encode("local", torch.from_numpy(windows))
+            parts.append(torch.cat([lv.mean(2) for lv in levels], 1).mean(0, keepdim=True))
+        else:
+            parts.append(torch.zeros(1, sum(int(c) for c in cfg["local_channels"])))
+        rows.append(torch.log1p(torch.cat(parts, 1).clamp(min=0.0)))
+    if not rows:
+        return np.zeros((0, feature_dim(cfg)), np.float32)
+    out: F32 = torch.cat(rows).numpy().astype(np.float32)
+    return out
 
 
 def build_anomaly_network(config: Mapping[str, Any]) -> AnomalyNet:
@@ -290,8 +340,14 @@ class AnomalyOutput:
     Attributes
     ----------
     score
+        With a fitted normal density (bundles from the trainer): the sum of the encoder-feature
+        and measurement ``z`` of :mod:`ecgviewer.models.anomaly_density` (0 is a typical normal
+        record); without one, :attr:`restoration_score`.
+    restoration_score
         Mean of the ``top_k_leads`` largest per-lead mean restoration errors (mV; with the
         default ``top_k_leads=12`` the mean absolute error over leads and samples).
+    parts
+        The score's terms by name (``features``, ``measurements``); empty without a density.
     threshold, flagged
         The operating point stored in the bundle, and whether ``score >= threshold``.
     restored
@@ -315,6 +371,8 @@ class AnomalyOutput:
     """
 
     score: float
+    restoration_score: float
+    parts: dict[str, float]
     threshold: float
     flagged: bool
     restored: F32
@@ -380,9 +438,18 @@ def score_record(record: Record, bundle: AnomalyBundle) -> AnomalyOutput:
         xf[:, :n_valid] = filter_input(x[:, :n_valid])
     peaks = find_beats(xf, n_valid) if n_valid >= 16 else np.zeros(0, np.int64)
     result = restore(bundle.network, xf[None], [peaks], [n_valid])
-    score = float(result.scores[0])
+    restoration = float(result.scores[0])
+    score, parts = restoration, {}
+    density = bundle.network.density
+    if density is not None and n_valid >= 16:
+        feats = encoder_features(bundle.network, xf[None], [peaks], [n_valid])
+        z_f, z_m = density.score(feats, measure_model_input(x[:, :n_valid])[None])
+        parts = {"features": float(z_f[0]), "measurements": float(z_m[0])}
+        score = parts["features"] + parts["measurements"]
     return AnomalyOutput(
         score=score,
+        restoration_score=restoration,
+        parts=parts,
         threshold=bundle.threshold,
         flagged=score >= bundle.threshold,
         restored=result.restored[0],

@@ -49,6 +49,11 @@ def test_smoke_run_writes_a_loadable_bundle_and_is_byte_reproducible(
     ] == [8, 8, 8, 8]
     out = score_record(synthesize(SynthSpec()).record, bundle)
     assert out.error.shape == (12, 1000) and np.isfinite(out.score)
+    # the exported network carries its normal density, fitted on the training normals
+    assert bundle.manifest["network"]["density"] is True and bundle.network.density is not None
+    assert set(out.parts) == {"features", "measurements"}
+    assert out.score == pytest.approx(sum(out.parts.values()))
+    assert set(report["validation"]["auc_by_part"]) == {"features", "measurements", "restoration"}
 
 
 def test_resume_ends_where_an_uninterrupted_run_ends(fake_ptbxl: Path, tmp_path: Path) -> None:
