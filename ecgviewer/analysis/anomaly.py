@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ecgviewer.analysis.classify import model_info, why_not_classifiable
 from ecgviewer.analysis.model_cache import load_once
-from ecgviewer.analysis.result import AnomalyFinding, ModelInfo
+from ecgviewer.analysis.result import NO_ANOMALY_PREFIX, AnomalyFinding, ModelInfo
 from ecgviewer.io.record import Record
 from ecgviewer.models import MODEL_LEADS, ModelBundleError
 from ecgviewer.models.bundled import ANOMALY, bundled_dir
@@ -104,7 +104,7 @@ def run_anomaly(record: Record, bundle: Path | None = None) -> AnomalyStep:
     try:
         model = load_anomaly_model(bundle)
     except ModelBundleError as exc:
-        return AnomalyStep(notices=(f"No anomaly score: {exc}",))
+        return AnomalyStep(notices=(f"{NO_ANOMALY_PREFIX} {exc}",))
     from ecgviewer.models.anomaly import score_record
 
     out = score_record(record, model)

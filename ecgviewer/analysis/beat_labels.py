@@ -119,8 +119,9 @@ def run_beat_labels(
     )
     if overruled:
         notices.append(
-            f"{overruled} beat(s) that looked premature are labelled N, not SVEB: they lie in an "
-            "irregularly irregular stretch (as in atrial fibrillation), where no beat is premature."
+            f"Beat labels: {overruled} beat(s) that looked premature are labelled N, not SVEB: "
+            "they lie in an irregularly irregular stretch (as in atrial fibrillation), where no "
+            "beat is premature."
         )
     return BeatStep(labels, beat_summary(labels, record.duration_s), tuple(notices),
                     {BEATS: model_info(model.manifest)})  # fmt: skip

@@ -80,6 +80,11 @@ class RecordSummary:
     patient: dict[str, Any]
 
 
+#: How every "no anomaly score" notice starts (the findings panel and the PDF show it in place
+#: of the score).
+NO_ANOMALY_PREFIX = "No anomaly score:"
+
+
 @dataclass(frozen=True, slots=True)
 class AnalysisResult:
     """Everything ``run_analysis`` knows about one record. Build it, never mutate it."""
@@ -109,6 +114,14 @@ class AnalysisResult:
     #: The anomaly model's restored (expected normal) signal ``[lead, sample]`` on the record's
     #: grid and baseline (NaN where not analysed), for the viewer's overlay; not part of the JSON.
     restored_signal: npt.NDArray[np.float32] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def no_anomaly_reason(self) -> str:
+        """Why there is no anomaly score: the anomaly step's own notice, else no model."""
+        for notice in self.notices:
+            if notice.startswith(NO_ANOMALY_PREFIX):
+                return notice
+        return f"{NO_ANOMALY_PREFIX} no anomaly model is bundled in this version."
 
     def to_json_dict(self) -> dict[str, Any]:
         """The schema-1 JSON object (see README, "Analysis JSON")."""

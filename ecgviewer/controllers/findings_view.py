@@ -36,7 +36,7 @@ CLASS_TITLES: dict[str, str] = {
 #: Prefixes of notices that describe the models' input or why a model did not run.
 _MODEL_NOTICE_PREFIXES = ("Classifier input:", "No AI findings", "No 12-lead classification",
                           "No classifier", "Beat classifier input:",
-                          "No beat labels")  # fmt: skip
+                          "No beat labels", "Beat labels:")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +128,15 @@ def findings_view(result: AnalysisResult) -> FindingsView:
     else:
         headline = f"Nothing flagged ({len(rows)} classes checked)."
     if result.anomaly is None:
-        anomaly = "No anomaly score: no anomaly model is bundled in this version."
+        anomaly = result.no_anomaly_reason
     else:
         a = result.anomaly
         anomaly = f"Anomaly score {a.score:.2f} (threshold {a.threshold:.2f})" + (
             ": FLAGGED" if a.flagged else ""
         )
-    model_notices = tuple(n for n in result.notices if n.startswith(_MODEL_NOTICE_PREFIXES))
-    other = tuple(n for n in result.notices if n not in model_notices)
+    shown = tuple(n for n in result.notices if n != anomaly)  # the anomaly line says it already
+    model_notices = tuple(n for n in shown if n.startswith(_MODEL_NOTICE_PREFIXES))
+    other = tuple(n for n in shown if n not in model_notices)
     models = "; ".join(
         f"{name} {m.version} (sha256 {m.sha256[:12]}…)" for name, m in sorted(result.models.items())
     )

@@ -109,7 +109,11 @@ def utc_text(stamp: str) -> str:
 
 def anomaly_text(result: AnalysisResult | None) -> str:
     if result is None or result.anomaly is None:
-        return "No anomaly score: no anomaly model is bundled in this version."
+        return (
+            result.no_anomaly_reason
+            if result is not None
+            else "No anomaly score: no anomaly model is bundled in this version."
+        )
     a = result.anomaly
     verdict = "above its threshold: FLAGGED" if a.flagged else "below its threshold"
     return f"Anomaly score {a.score:.2f} (threshold {a.threshold:.2f}), {verdict}."
