@@ -110,8 +110,10 @@ class QtFindings(QWidget):
         outer.addWidget(self._scroll, 1)
         self._body: QWidget | None = None
 
-        toggles = QHBoxLayout()
-        toggles.addWidget(QLabel("Show:", self))
+        # Two rows of two, so the dock stays narrow enough for a whole page beside it.
+        toggles = QGridLayout()
+        toggles.setVerticalSpacing(0)
+        toggles.addWidget(QLabel("Show:", self), 0, 0)
         self.overlays: dict[str, QCheckBox] = {}
         self._overlay_tips: dict[str, str] = {}
         for field, text, tip in (
@@ -122,13 +124,14 @@ class QtFindings(QWidget):
              "dark red up to 0.3 mV and more, the same scale for every record"),
             ("show_restored", "Restored trace", RESTORED_TIP),
         ):  # fmt: skip
+            place = len(self.overlays)
             box = QCheckBox(text, self)
             box.setToolTip(tip)
             self._overlay_tips[field] = tip
             box.toggled.connect(lambda on, f=field: self.overlayToggled.emit(f, on))
-            toggles.addWidget(box)
+            toggles.addWidget(box, place // 2, 1 + place % 2)
             self.overlays[field] = box
-        toggles.addStretch(1)
+        toggles.setColumnStretch(3, 1)
         outer.addLayout(toggles)
         self.heat_legend = QLabel(heat_legend_html(), self)
         self.heat_legend.setTextFormat(Qt.TextFormat.RichText)
