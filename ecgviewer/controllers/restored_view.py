@@ -11,16 +11,14 @@ from it by the heat map's error where it does not. Same slicing, decimation and 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from ecgviewer.controllers.decimate import minmax_decimate
 from ecgviewer.controllers.display_filters import NO_FILTERS, DisplayFilters, FilteredBlocks
 from ecgviewer.controllers.layout import PageLayout
-from ecgviewer.controllers.traces import DEFAULT_PX_PER_MM, Trace, sample_range
+from ecgviewer.controllers.traces import DEFAULT_PX_PER_MM, Trace, placed_trace, sample_range
 from ecgviewer.io.record import Record
 
 F32 = npt.NDArray[np.float32]
@@ -69,12 +67,5 @@ def restored_traces(
         raw = np.asarray(record.samples[row, a:b], dtype=np.float64)
         shown = cache.window(record, row, filters, a, b) if filters.active else raw
         values = shown + (expected.astype(np.float64) - raw)
-        columns = math.ceil(panel.width_mm * max(px_per_mm, 0.5))
-        index, mv = minmax_decimate(values, columns)
-        t_s = (a + index) / record.fs_hz
-        x = panel.x_mm + (t_s - start_s) * panel.mm_per_s
-        y = panel.baseline_y_mm - mv * panel.gain_mm_per_mv
-        x.flags.writeable = False
-        y.flags.writeable = False
-        out.append(Trace(panel, x, y, a, b - a))
+        out.append(placed_trace(panel, values, a, start_s, record.fs_hz, px_per_mm))
     return tuple(out)

@@ -75,14 +75,27 @@ def panel_trace(
         values: npt.NDArray[np.floating] = cache.window(record, row, filters, a, b)
     else:
         values = record.samples[row, a:b]
+    return placed_trace(panel, values, a, start_s, record.fs_hz, px_per_mm)
+
+
+def placed_trace(
+    panel: Panel,
+    values: npt.NDArray[np.floating],
+    first: int,
+    start_s: float,
+    fs_hz: float,
+    px_per_mm: float = DEFAULT_PX_PER_MM,
+) -> Trace:
+    """``values`` (mV; samples ``first``, ``first + 1``, ... of the record) min/max-decimated to
+    the panel's pixel columns and placed on it, its window starting at ``start_s``."""
     columns = math.ceil(panel.width_mm * max(px_per_mm, 0.5))
     index, mv = minmax_decimate(values, columns)
-    t_s = (a + index) / record.fs_hz
+    t_s = (first + index) / fs_hz
     x = panel.x_mm + (t_s - start_s) * panel.mm_per_s
     y = panel.baseline_y_mm - mv * panel.gain_mm_per_mv
     x.flags.writeable = False
     y.flags.writeable = False
-    return Trace(panel, x, y, a, b - a)
+    return Trace(panel, x, y, first, len(values))
 
 
 def page_traces(
