@@ -81,7 +81,7 @@ def test_settings_are_remembered(window: QtMainWindow, qtbot: QtBot, settings: Q
         )
     )
     window.viewer_actions.by_name["beats"].trigger()
-    window.resize(700, 520)  # inside the 800x800 offscreen screen, so nothing is clamped
+    window.resize(700, 560)  # inside the 800x800 offscreen screen and above the minimum size
     window.close()
     again = QtMainWindow(settings=settings)
     qtbot.addWidget(again)
@@ -92,7 +92,7 @@ def test_settings_are_remembered(window: QtMainWindow, qtbot: QtBot, settings: Q
     assert state.filters == DisplayFilters(baseline=False, notch_hz=60.0, lowpass_hz=100.0)
     assert state.show_beats is False
     assert again.restore_window()
-    assert (again.width(), again.height()) == (700, 520)
+    assert (again.width(), again.height()) == (700, 560)
     assert again.viewer_actions.by_name["layout_6x2"].isChecked()
 
 
