@@ -77,6 +77,23 @@ class HeatStrip:
     levels: npt.NDArray[np.int64]
 
 
+def bin_maxima(row: npt.NDArray[np.floating], edges: npt.NDArray[np.int64]) -> F64:
+    """Largest ``|row|`` in each bin ``[edges[i], edges[i + 1])`` (ascending edges), ignoring
+    non-finite samples; NaN for a bin with none."""
+    values = np.full(len(edges) - 1, np.nan)
+    starts, stops = edges[:-1], edges[1:]
+    filled = stops > starts
+    if not filled.any():
+        return values
+    # Bins are contiguous, so the maxima from each filled bin's start to the next one's are the
+    # bins' own (empty bins in between add nothing); the last one ends at the last edge.
+    magnitude = np.abs(np.asarray(row[: int(edges[-1])], dtype=np.float64))
+    magnitude[~np.isfinite(magnitude)] = -np.inf
+    maxima = np.maximum.reduceat(magnitude, starts[filled])
+    values[filled] = np.where(np.isfinite(maxima), maxima, np.nan)
+    return values
+
+
 def heat_strips(
     errors: ErrorMap | None,
     layout: PageLayout,
@@ -93,14 +110,9 @@ def heat_strips(
         row = errors.error[errors.lead_names.index(panel.lead)]
         t0, t1 = panel.window_s(page_start_s)
         n_bins = max(1, int(panel.width_mm / BIN_MM))
-        edges = np.linspace(t0 * errors.fs_hz, t1 * errors.fs_hz, n_bins + 1)
-        edges = np.clip(np.round(edges).astype(np.int64), 0, row.shape[0])
-        values = np.full(n_bins, np.nan)
-        for i, (a, b) in enumerate(pairwise(edges)):
-            chunk = row[a:b]
-            finite = chunk[np.isfinite(chunk)]
-            if finite.size:
-                values[i] = float(np.max(np.abs(finite)))
+        times = np.linspace(t0 * errors.fs_hz, t1 * errors.fs_hz, n_bins + 1)
+        edges = np.clip(np.round(times).astype(np.int64), 0, row.shape[0])
+        values = bin_maxima(row, edges)
         if not np.isfinite(values).any():
             continue
         y = panel.top_mm + panel.height_mm - STRIP_MM

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ecgviewer.analysis import AnalysisResult
 from ecgviewer.controllers.annotations import predicted_beats
 from ecgviewer.controllers.heatmap_view import ErrorMap
-from ecgviewer.controllers.measurements_view import beat_fiducials
+from ecgviewer.controllers.measurements_view import BeatFiducials, beat_fiducials
 from ecgviewer.controllers.restored_view import RestoredSignal
 from ecgviewer.controllers.viewer import ViewerState
 from ecgviewer.dsp.measure import Measurements
@@ -135,6 +135,8 @@ class QtMeasureDocks(QObject):
             return
         self._result = analysis
         self.findings.set_result(analysis)
+        detail = analysis.detail
+        fiducials = beat_fiducials(detail) if isinstance(detail, Measurements) else None
         record = self._record
         if record is not None:
             labelled = predicted_beats(analysis.beats, record.fs_hz)
@@ -144,9 +146,15 @@ class QtMeasureDocks(QObject):
             restored = (
                 None if rest is None else RestoredSignal(rest, record.lead_names, record.fs_hz)
             )
+            # One state change, so the page is rebuilt once per result.
             self._viewer.update_state(
                 lambda s: (
-                    s.with_predicted_beats(labelled).with_errors(errors).with_restored(restored)
+                    _with_fiducials(
+                        s.with_predicted_beats(labelled)
+                        .with_errors(errors)
+                        .with_restored(restored),
+                        fiducials,
+                    )
                     if s.record is record
                     else s
                 )
@@ -161,11 +169,6 @@ class QtMeasureDocks(QObject):
         self._measurements = result
         self.table.set_measurements(result)
         self.medians.set_measurements(result)
-        fiducials = beat_fiducials(result)
-        record = self._record
-        self._viewer.update_state(
-            lambda s: s.with_fiducials(fiducials) if s.record is record else s
-        )
         self.measurementsShown.emit(result)
 
     # -- PDF ------------------------------------------------------------------------------------
@@ -205,6 +208,10 @@ class QtMeasureDocks(QObject):
         QApplication.restoreOverrideCursor()
         self._viewer.show_status(f"Report written: {path} ({summary})")
         return path
+
+
+def _with_fiducials(state: ViewerState, fiducials: BeatFiducials | None) -> ViewerState:
+    return state if fiducials is None else state.with_fiducials(fiducials)
 
 
 def write_pdf(

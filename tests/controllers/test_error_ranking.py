@@ -94,3 +94,18 @@ def test_short_record_marks_the_rhythm_strip_with_the_lead_name() -> None:
     v2 = layout.panel_for("V2")
     assert [b.label for b in own] == [""] and own[0].x_mm == pytest.approx(v2.x_mm)
     assert own[0].width_mm == pytest.approx((5.1 + 0.45 - 5.0) * v2.mm_per_s)
+
+
+def test_bin_maxima_matches_a_plain_loop_with_gaps_and_empty_bins() -> None:
+    from ecgviewer.controllers.heatmap_view import bin_maxima
+
+    rng = np.random.default_rng(3)
+    row = rng.normal(size=500).astype(np.float32)
+    row[rng.random(500) < 0.2] = np.nan
+    row[100:140] = np.nan  # a bin with nothing finite
+    edges = np.array([0, 0, 37, 37, 100, 140, 141, 300, 499, 500])  # empty bins included
+    expected = []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        chunk = row[a:b][np.isfinite(row[a:b])]
+        expected.append(np.abs(chunk).max() if chunk.size else np.nan)
+    np.testing.assert_allclose(bin_maxima(row, edges), expected, equal_nan=True)
