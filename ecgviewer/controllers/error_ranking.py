@@ -53,8 +53,13 @@ def largest_errors(
         return ()
     fs = errors.fs_hz
     n_samples = errors.error.shape[1]
+    analysed = np.flatnonzero(np.isfinite(errors.error).any(axis=0))
+    if not len(analysed):
+        return ()
+    # Only beats near the analysed part (10 s of what may be a 24 h record) can have an error.
+    lo, hi = analysed[0] / fs - post_s, analysed[-1] / fs + pre_s
     items: list[tuple[float, float, int, LargeError]] = []
-    for t in sorted(float(b) for b in beat_times_s if math.isfinite(b)):
+    for t in sorted(float(b) for b in beat_times_s if math.isfinite(b) and lo <= b <= hi):
         a = max(0, math.ceil((t - pre_s) * fs - 1e-9))
         b = min(n_samples, math.floor((t + post_s) * fs + 1e-9) + 1)
         if b <= a:
