@@ -97,6 +97,8 @@ def test_short_record_marks_the_rhythm_strip_with_the_lead_name() -> None:
 
 
 def test_bin_maxima_matches_a_plain_loop_with_gaps_and_empty_bins() -> None:
+    from itertools import pairwise
+
     from ecgviewer.controllers.heatmap_view import bin_maxima
 
     rng = np.random.default_rng(3)
@@ -105,7 +107,7 @@ def test_bin_maxima_matches_a_plain_loop_with_gaps_and_empty_bins() -> None:
     row[100:140] = np.nan  # a bin with nothing finite
     edges = np.array([0, 0, 37, 37, 100, 140, 141, 300, 499, 500])  # empty bins included
     expected = []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in pairwise(edges):
         chunk = row[a:b][np.isfinite(row[a:b])]
         expected.append(np.abs(chunk).max() if chunk.size else np.nan)
     np.testing.assert_allclose(bin_maxima(row, edges), expected, equal_nan=True)
