@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 F32 = npt.NDArray[np.float32]
 
+#: Longest 12-lead 500 Hz recording whose heat map and restored trace are kept on its grid.
+MAX_GRID_MINUTES = 30.0
+#: ... as values per array (leads x samples): 12 x 30 min x 500 Hz, 43 MB of float32.
+MAX_GRID_VALUES = int(12 * MAX_GRID_MINUTES * 60 * 500)
+
 
 @dataclass(frozen=True, slots=True)
 class AnomalyStep:
@@ -109,6 +114,15 @@ def run_anomaly(record: Record, bundle: Path | None = None) -> AnomalyStep:
 
     out = score_record(record, model)
     finding = AnomalyFinding(out.score, out.threshold, out.flagged)
+    info = {ANOMALY: model_info(model.manifest)}
+    if record.n_leads * record.n_samples > MAX_GRID_VALUES:
+        # The maps live on the record's grid: two 12-lead 24 h arrays would take gigabytes.
+        note = (
+            f"Anomaly heat map and restored trace not kept for this {record.duration_s / 60:.0f} "
+            f"min recording (shown for recordings up to {MAX_GRID_MINUTES:g} min at 500 Hz); "
+            "the score covers the middle 10 s."
+        )
+        return AnomalyStep(finding, None, None, (note,), info)
     error = on_record_grid(out.error, out.fs_hz, out.offset_s, record)
     restored = restored_on_record_grid(out.restored, out.filtered, out.fs_hz, out.offset_s, record)
-    return AnomalyStep(finding, error, restored, (), {ANOMALY: model_info(model.manifest)})
+    return AnomalyStep(finding, error, restored, (), info)

@@ -100,3 +100,19 @@ def test_result_carries_the_restored_signal_outside_the_json() -> None:
     assert "restored_signal" not in result.to_json_dict()
     back = pickle.loads(pickle.dumps(result))  # as the worker process sends it
     np.testing.assert_array_equal(back.restored_signal, result.restored_signal)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_recording_too_long_for_grid_maps_keeps_its_score_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ecgviewer.analysis.anomaly as step
+
+    record = synthesize(SynthSpec(hr_bpm=70, duration_s=20.0, fs_hz=250.0, seed=1)).record
+    kept = run_anomaly(record)
+    assert kept.error is not None and kept.restored is not None and not kept.notices
+    monkeypatch.setattr(step, "MAX_GRID_VALUES", record.n_leads * record.n_samples - 1)
+    long = run_anomaly(record)
+    assert long.finding is not None and long.finding == kept.finding  # the score is unchanged
+    assert long.error is None and long.restored is None
+    assert "not kept" in long.notices[0] and "middle 10 s" in long.notices[0]
