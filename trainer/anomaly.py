@@ -39,7 +39,7 @@ from ecgviewer.models.anomaly import (
     find_beats,
     restore,
 )
-from ecgviewer.models.anomaly_density import measure_model_input
+from ecgviewer.models.anomaly_density import N_MEASUREMENT_FEATURES, measure_model_input
 from ecgviewer.models.bundle import json_safe
 from trainer import data as ptbxl
 from trainer.classifier import _lr_lambda, seed_everything
@@ -336,7 +336,7 @@ class Split:
 def measurement_rows(raw: F32) -> npt.NDArray[np.float64]:
     """:func:`measure_model_input` of every record (unfiltered model inputs ``[n, 12, N]``)."""
     rows = [measure_model_input(r) for r in raw]
-    return np.stack(rows) if rows else np.zeros((0, 12))
+    return np.stack(rows) if rows else np.zeros((0, N_MEASUREMENT_FEATURES))
 
 
 def fit_density(model: AnomalyNet, x: F32, peaks: list[I64], raw: F32) -> AnomalyNet:

@@ -113,9 +113,9 @@ def run_beat_labels(
         f"Beat classifier input: lead {lead}, resampled from {record.fs_hz:g} Hz to "
         f"{BEAT_FS_HZ:g} Hz."
     ]
-    sveb = model.classes.index("SVEB")
-    overruled = sum(
-        1 for label, p in zip(labels, probs, strict=True) if label == "N" and p.argmax() == sveb
+    network_says = np.argmax(probs, axis=1) if len(probs) else np.zeros(0, np.int64)
+    overruled = int(
+        np.sum((network_says == model.classes.index("SVEB")) & (np.asarray(labels) == "N"))
     )
     if overruled:
         notices.append(

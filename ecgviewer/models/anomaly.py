@@ -153,14 +153,20 @@ class RestorationUNet(nn.Module):
             c_prev = c_skip
         self.head = nn.Conv1d(c_prev, n_leads, 1)
 
-    def forward(self, x: Tensor, mask: Tensor) -> Tensor:
+    def encode(self, x: Tensor, mask: Tensor) -> list[Tensor]:
+        """Every encoder level's output for ``x`` with ``mask`` hidden (coarsest last)."""
         h = torch.cat([x * (1.0 - mask), mask], dim=1)
-        skips = []
+        levels = []
         for i, block in enumerate(self.down):
             if i:
                 h = nn.functional.avg_pool1d(h, 2)
             h = block(h)
-            skips.append(h)
+            levels.append(h)
+        return levels
+
+    def forward(self, x: Tensor, mask: Tensor) -> Tensor:
+        skips = self.encode(x, mask)
+        h = skips[-1]
         for up, merge, skip in zip(self.up, self.merge, reversed(skips[:-1]), strict=True):
             h = merge(torch.cat([up(h), skip], dim=1))
         out: Tensor = self.head(h)
@@ -184,14 +190,7 @@ class AnomalyNet(nn.Module):
     def encode(self, branch: str, x: Tensor) -> list[Tensor]:
         """Every encoder level's output of ``branch`` (global or local) on unmasked ``x``."""
         net: RestorationUNet = self.global_net if branch == "global" else self.local_net
-        h = torch.cat([x, torch.zeros_like(x)], dim=1)
-        levels = []
-        for i, block in enumerate(net.down):
-            if i:
-                h = nn.functional.avg_pool1d(h, 2)
-            h = block(h)
-            levels.append(h)
-        return levels
+        return net.encode(x, torch.zeros_like(x))
 
 
 @torch.inference_mode()
